@@ -1,0 +1,3 @@
+export * from "./kms";
+export * from "./network";
+export * from "./rds";

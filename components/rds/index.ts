@@ -1,0 +1,4 @@
+export * from "./instance";
+export * from "./parameterGroup";
+export * from "./parameters";
+export * from "./readReplica";

@@ -1,0 +1,77 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LOG_EXPORTS, logGroupsFor } from "./instance";
+
+export interface ReadReplicaArgs {
+  readonly identifier: string;
+  /** Identifier of the primary (same region). */
+  readonly sourceIdentifier: pulumi.Input<string>;
+  readonly instanceClass: string;
+  readonly kmsKeyArn: pulumi.Input<string>;
+  readonly securityGroupIds: pulumi.Input<string>[];
+  readonly parameterGroupName: pulumi.Input<string>;
+  readonly caCertIdentifier: string;
+  readonly monitoringRoleArn: pulumi.Input<string>;
+  readonly monitoringIntervalSeconds: number;
+  readonly performanceInsightsRetentionDays: number;
+  readonly maintenanceWindow: string;
+  readonly deletionProtection: boolean;
+  readonly logRetentionDays: number;
+  readonly maxAllocatedStorageGb: number;
+  readonly protect?: boolean;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * A read replica with the primary's protections: encrypted with the same key, same parameter group,
+ * monitoring, Performance Insights, log exports, not public. RDS takes no final snapshot of a replica
+ * and keeps no automated backups of it: the primary's backups cover the data.
+ */
+export class ReadReplica extends pulumi.ComponentResource {
+  readonly instance: aws.rds.Instance;
+  readonly identifier: pulumi.Output<string>;
+  readonly address: pulumi.Output<string>;
+  readonly logGroupNames: pulumi.Output<string[]>;
+
+  constructor(name: string, args: ReadReplicaArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("verscienta:rds:ReadReplica", name, {}, opts);
+    const logGroups = logGroupsFor(this, name, args.identifier, args);
+    this.logGroupNames = pulumi.all(logGroups.map((g) => g.name));
+    this.instance = new aws.rds.Instance(
+      `${name}-instance`,
+      {
+        identifier: args.identifier,
+        replicateSourceDb: args.sourceIdentifier,
+        instanceClass: args.instanceClass,
+        storageType: "gp3",
+        maxAllocatedStorage: args.maxAllocatedStorageGb,
+        storageEncrypted: true,
+        kmsKeyId: args.kmsKeyArn,
+        publiclyAccessible: false,
+        vpcSecurityGroupIds: args.securityGroupIds,
+        parameterGroupName: args.parameterGroupName,
+        caCertIdentifier: args.caCertIdentifier,
+        iamDatabaseAuthenticationEnabled: true,
+        autoMinorVersionUpgrade: true,
+        multiAz: false,
+        deletionProtection: args.deletionProtection,
+        copyTagsToSnapshot: true,
+        skipFinalSnapshot: true,
+        backupRetentionPeriod: 0,
+        enabledCloudwatchLogsExports: [...LOG_EXPORTS],
+        monitoringInterval: args.monitoringIntervalSeconds,
+        monitoringRoleArn: args.monitoringRoleArn,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: args.kmsKeyArn,
+        performanceInsightsRetentionPeriod: args.performanceInsightsRetentionDays,
+        maintenanceWindow: args.maintenanceWindow,
+        applyImmediately: false,
+        tags: { ...args.tags, Role: "read-replica" },
+      },
+      { parent: this, protect: args.protect, dependsOn: logGroups },
+    );
+    this.identifier = this.instance.identifier;
+    this.address = this.instance.address;
+    this.registerOutputs({ identifier: this.identifier, address: this.address });
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The composition root: reads the validated config once, builds the platform from the components, and
+ * returns the stack outputs. `infra/index.ts` exports them; the tests and the offline plan call `main`.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EncryptionKey } from "../components/kms";
+import { DatabaseNetwork } from "../components/network";
+import { PostgresInstance, PostgresParameterGroup, ReadReplica } from "../components/rds";
+import { loadConfig, type PlatformConfig } from "./config";
+import { BASE_TAGS } from "./defaults";
+
+/** Everything later parts of the stack (access, pooling, monitoring, backups) compose with. */
+export interface Core {
+  readonly name: string;
+  readonly cfg: PlatformConfig;
+  readonly tags: Record<string, string>;
+  readonly accountId: pulumi.Output<string>;
+  readonly partition: pulumi.Output<string>;
+  readonly key: EncryptionKey;
+  readonly network: DatabaseNetwork;
+  readonly parameterGroup: PostgresParameterGroup;
+  readonly primary: PostgresInstance;
+  readonly replicas: ReadReplica[];
+  /** Protect stateful resources (prod). */
+  readonly protect: boolean;
+}
+
+export interface PlatformOutputs {
+  readonly [name: string]: pulumi.Input<unknown>;
+}
+
+/** Interface endpoints a new isolated VPC needs for what runs inside it. */
+function endpointsFor(cfg: PlatformConfig): string[] {
+  const eps = ["secretsmanager", "logs", "kms", "sts", "monitoring"];
+  if (cfg.pooler === "pgbouncer") eps.push("ecr.api", "ecr.dkr");
+  return eps;
+}
+
+/** Builds the core: key, network, parameter group, primary instance and read replicas. */
+export function buildCore(cfg: PlatformConfig, name: string): Core {
+  const protect = cfg.environment === "prod";
+  const tags = { ...BASE_TAGS, Environment: cfg.environment, Stack: name };
+  const identity = aws.getCallerIdentityOutput({});
+  const partition = aws.getPartitionOutput({}).partition;
+
+  const key = new EncryptionKey(name, {
+    accountId: identity.accountId,
+    region: cfg.region,
+    partition,
+    aliasName: `${name}-postgres`,
+    protect,
+    tags,
+  });
+
+  const network = new DatabaseNetwork(name, {
+    vpcId: cfg.vpcId,
+    privateSubnetIds: cfg.vpcId ? [...cfg.privateSubnetIds] : undefined,
+    vpcCidr: cfg.vpcCidr,
+    availabilityZones: cfg.vpcId ? undefined : aws.getAvailabilityZonesOutput({ state: "available" }).names,
+    availabilityZoneCount: cfg.environment === "prod" ? 3 : 2,
+    allowedSecurityGroupIds: [...cfg.allowedSecurityGroupIds],
+    allowedCidrs: [...cfg.allowedCidrs],
+    kmsKeyArn: key.keyArn,
+    logRetentionDays: cfg.logRetentionDays,
+    interfaceEndpoints: endpointsFor(cfg),
+    region: cfg.region,
+    protect,
+    tags,
+  });
+
+  const parameterGroup = new PostgresParameterGroup(name, {
+    engineVersion: cfg.engineVersion,
+    pgauditEnabled: cfg.pgauditEnabled,
+    pgauditLog: cfg.pgauditLog,
+    maxConnections: cfg.maxConnections,
+    tags,
+  });
+
+  const primary = new PostgresInstance(name, {
+    identifier: `${name}-db`,
+    engineVersion: cfg.engineVersion,
+    instanceClass: cfg.instanceClass,
+    allocatedStorageGb: cfg.allocatedStorageGb,
+    maxAllocatedStorageGb: cfg.maxAllocatedStorageGb,
+    databaseName: cfg.databaseName,
+    masterUsername: cfg.masterUsername,
+    kmsKeyArn: key.keyArn,
+    subnetGroupName: network.subnetGroupName,
+    securityGroupIds: [network.securityGroupId],
+    parameterGroupName: parameterGroup.name,
+    caCertIdentifier: cfg.caCertIdentifier,
+    multiAz: cfg.multiAz,
+    deletionProtection: cfg.deletionProtection,
+    backupRetentionDays: cfg.backupRetentionDays,
+    backupWindow: cfg.backupWindow,
+    maintenanceWindow: cfg.maintenanceWindow,
+    engineLifecycleSupport: cfg.engineLifecycleSupport,
+    logRetentionDays: cfg.logRetentionDays,
+    monitoringIntervalSeconds: cfg.monitoringIntervalSeconds,
+    performanceInsightsRetentionDays: cfg.performanceInsightsRetentionDays,
+    protect,
+    tags,
+  });
+
+  const replicas = Array.from(
+    { length: cfg.readReplicaCount },
+    (_, i) =>
+      new ReadReplica(`${name}-replica-${i + 1}`, {
+        identifier: `${name}-db-replica-${i + 1}`,
+        sourceIdentifier: primary.identifier,
+        instanceClass: cfg.instanceClass,
+        kmsKeyArn: key.keyArn,
+        securityGroupIds: [network.securityGroupId],
+        parameterGroupName: parameterGroup.name,
+        caCertIdentifier: cfg.caCertIdentifier,
+        monitoringRoleArn: primary.monitoringRoleArn,
+        monitoringIntervalSeconds: cfg.monitoringIntervalSeconds,
+        performanceInsightsRetentionDays: cfg.performanceInsightsRetentionDays,
+        maintenanceWindow: cfg.maintenanceWindow,
+        deletionProtection: cfg.deletionProtection,
+        logRetentionDays: cfg.logRetentionDays,
+        maxAllocatedStorageGb: cfg.maxAllocatedStorageGb,
+        protect,
+        tags,
+      }),
+  );
+
+  return { name, cfg, tags, accountId: identity.accountId, partition, key, network, parameterGroup, primary, replicas, protect };
+}
+
+/** Builds the whole platform for one database and returns its stack outputs. */
+export function buildPlatform(cfg: PlatformConfig, name: string): PlatformOutputs {
+  const core = buildCore(cfg, name);
+  const { primary } = core;
+
+  return {
+    dbEndpoint: primary.endpoint,
+    dbAddress: primary.address,
+    dbPort: primary.port,
+    dbResourceId: primary.resourceId,
+    dbIdentifier: primary.identifier,
+    dbReplicaAddresses: pulumi.all(core.replicas.map((r) => r.address)),
+    databaseName: cfg.databaseName,
+    masterSecretArn: primary.masterSecretArn,
+    kmsKeyArn: core.key.keyArn,
+    dbSecurityGroupId: core.network.securityGroupId,
+    vpcId: core.network.vpcId,
+    logGroupNames: pulumi
+      .all([primary.logGroupNames, ...core.replicas.map((r) => r.logGroupNames)])
+      .apply((groups) => groups.flat()),
+    // A template, not a credential: the app fills user and password from its secret. Secret anyway,
+    // because it names the host of a PHI database.
+    connectionStringTemplate: pulumi.secret(
+      pulumi.interpolate`postgresql://<user>:<password>@${primary.address}:${primary.port}/${cfg.databaseName}?sslmode=verify-full&sslrootcert=global-bundle.pem`,
+    ),
+    appPoolSettings: { ...cfg.appPool, ssl: { rejectUnauthorized: true }, allowExitOnIdle: cfg.environment !== "prod" },
+  };
+}
+
+/** The program: validate config (nothing is registered from an invalid config), then build. */
+export function main(): PlatformOutputs {
+  const cfg = loadConfig();
+  for (const r of cfg.relaxations) {
+    pulumi.log.warn(`dev relaxation in effect: ${r}. prod refuses it.`);
+  }
+  return buildPlatform(cfg, `verscienta-${pulumi.getStack()}`);
+}

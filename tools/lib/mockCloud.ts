@@ -1,0 +1,368 @@
+/**
+ * A realistic stand-in for AWS under Pulumi mocks: it records every resource the program registers
+ * (type, name, inputs, resource options) and answers with the values AWS would compute (ARNs,
+ * endpoints, ids, instance memory). Used by the tests, the offline plan and the benchmarks.
+ *
+ * Nothing here is a cloud call: `pulumi.runtime.setMocks` routes every registration to this object.
+ */
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+export const MOCK_ACCOUNT = "123456789012";
+
+/** What one `registerResource` carried, as the engine would see it. */
+export interface Registration {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly custom: boolean;
+  /** Inputs with secrets unwrapped (the engine sees them; secret-ness is in `secretPaths`). */
+  readonly inputs: Record<string, unknown>;
+  /** State returned by the mock (inputs plus computed values). */
+  readonly state: Record<string, unknown>;
+  /** Region of the provider that manages it. */
+  readonly region: string;
+  readonly provider?: string;
+  readonly parent?: string;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
+  readonly dependencies: readonly string[];
+  readonly additionalSecretOutputs: readonly string[];
+  readonly ignoreChanges: readonly string[];
+  /** Top-level input names whose value was marked secret. */
+  readonly secretInputs: readonly string[];
+}
+
+/** Instance memory in MiB and vCPUs, as `aws.ec2.getInstanceType` reports it. */
+export const INSTANCE_TYPES: Readonly<Record<string, { memorySize: number; vcpus: number; burstable: boolean }>> = {
+  "t4g.micro": { memorySize: 1024, vcpus: 2, burstable: true },
+  "t4g.small": { memorySize: 2048, vcpus: 2, burstable: true },
+  "t4g.medium": { memorySize: 4096, vcpus: 2, burstable: true },
+  "t4g.large": { memorySize: 8192, vcpus: 2, burstable: true },
+  "t3.medium": { memorySize: 4096, vcpus: 2, burstable: true },
+  "m6g.large": { memorySize: 8192, vcpus: 2, burstable: false },
+  "m6g.xlarge": { memorySize: 16384, vcpus: 4, burstable: false },
+  "m7g.large": { memorySize: 8192, vcpus: 2, burstable: false },
+  "r6g.large": { memorySize: 16384, vcpus: 2, burstable: false },
+  "r6g.xlarge": { memorySize: 32768, vcpus: 4, burstable: false },
+  "r6g.2xlarge": { memorySize: 65536, vcpus: 8, burstable: false },
+  "r7g.large": { memorySize: 16384, vcpus: 2, burstable: false },
+  "r7g.xlarge": { memorySize: 32768, vcpus: 4, burstable: false },
+};
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+const short = (s: string, n = 8) => createHash("sha256").update(s).digest("hex").slice(0, n);
+
+const unwrap = (v: unknown): { value: unknown; secret: boolean } => {
+  if (v && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG] !== undefined) {
+    return { value: (v as Record<string, unknown>).value, secret: true };
+  }
+  return { value: v, secret: false };
+};
+
+export interface MockCloudOptions {
+  /** Region of the default provider (the stack's `aws:region`). */
+  readonly region: string;
+}
+
+export class MockCloud implements pulumi.runtime.Mocks {
+  readonly registrations: Registration[] = [];
+  readonly calls: { token: string; inputs: Record<string, unknown>; region: string }[] = [];
+  private readonly providerRegions = new Map<string, string>();
+
+  constructor(private readonly opts: MockCloudOptions) {}
+
+  /** Region of an explicit provider reference (`urn::id`), or the default region. */
+  private regionOf(provider: string | undefined): string {
+    if (!provider) return this.opts.region;
+    const urn = provider.split("::").slice(0, -1).join("::");
+    return this.providerRegions.get(urn) ?? this.opts.region;
+  }
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    const region = this.regionOf(args.provider);
+    const inputs = args.inputs as Record<string, unknown>;
+    const state = { ...inputs, ...computed(args.type, args.name, inputs, region) };
+    const id = (state.id as string | undefined) ?? `${args.name}-${short(args.type + args.name)}`;
+    delete state.id;
+    return { id, state };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    const region = this.regionOf(args.provider);
+    const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+    this.calls.push({ token: args.token, inputs, region });
+    switch (args.token) {
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/ci`, userId: "AIDAMOCK", id: MOCK_ACCOUNT };
+      case "aws:index/getRegion:getRegion":
+        return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
+      case "aws:index/getPartition:getPartition":
+        return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
+      case "aws:index/getAvailabilityZones:getAvailabilityZones":
+        return {
+          names: ["a", "b", "c"].map((z) => `${region}${z}`),
+          zoneIds: [1, 2, 3].map((n) => `use1-az${n}`),
+          id: region,
+          state: "available",
+        };
+      case "aws:ec2/getInstanceType:getInstanceType": {
+        const t = INSTANCE_TYPES[String(inputs.instanceType)];
+        if (!t) throw new Error(`mock: no instance type ${String(inputs.instanceType)} in INSTANCE_TYPES`);
+        return {
+          instanceType: inputs.instanceType,
+          memorySize: t.memorySize,
+          defaultVcpus: t.vcpus,
+          burstablePerformanceSupported: t.burstable,
+          id: inputs.instanceType,
+        };
+      }
+      default:
+        return { ...inputs, id: `${args.token}-${short(JSON.stringify(inputs))}` };
+    }
+  }
+
+  /**
+   * Wraps the mock monitor so each registration also records its resource options (protect,
+   * parent, dependencies...), which the Mocks interface does not pass on.
+   */
+  attach(monitor: unknown): void {
+    const m = monitor as {
+      registerResource: (req: RegisterRequest, cb: (err: unknown, resp: RegisterResponse) => void) => unknown;
+    };
+    const original = m.registerResource.bind(m);
+    m.registerResource = (req, cb) =>
+      original(req, (err, resp) => {
+        if (!err && resp) {
+          const obj = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+          const inputs: Record<string, unknown> = {};
+          const secretInputs: string[] = [];
+          for (const [k, v] of Object.entries(obj)) {
+            const u = unwrapDeep(v);
+            inputs[k] = u.value;
+            if (u.secret) secretInputs.push(k);
+          }
+          const type = req.getType();
+          const urn = resp.getUrn();
+          if (type.startsWith("pulumi:providers:")) {
+            this.providerRegions.set(urn, String(inputs.region ?? this.opts.region));
+          }
+          const providerRef = req.getProvider() || undefined;
+          this.registrations.push({
+            type,
+            name: req.getName(),
+            urn,
+            custom: req.getCustom(),
+            inputs,
+            state: (resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            region: type.startsWith("pulumi:providers:") ? String(inputs.region ?? this.opts.region) : this.regionOf(providerRef),
+            provider: providerRef,
+            parent: req.getParent() || undefined,
+            protect: req.getProtect() === true,
+            retainOnDelete: req.getRetainondelete() === true,
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            dependencies: req.getDependenciesList(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            ignoreChanges: req.getIgnorechangesList(),
+            secretInputs,
+          });
+        }
+        cb(err, resp);
+      });
+  }
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getCustom(): boolean;
+  getParent(): string;
+  getProvider(): string;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
+  getDependenciesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+  getIgnorechangesList(): string[];
+  getObject(): { toJavaScript(): unknown } | undefined;
+}
+interface RegisterResponse {
+  getUrn(): string;
+  getObject(): { toJavaScript(): unknown } | undefined;
+}
+
+/** Unwraps secret envelopes anywhere in a value; reports whether any was found. */
+function unwrapDeep(v: unknown): { value: unknown; secret: boolean } {
+  const top = unwrap(v);
+  if (top.secret) return { value: unwrapDeep(top.value).value, secret: true };
+  if (Array.isArray(v)) {
+    let secret = false;
+    const value = v.map((x) => {
+      const u = unwrapDeep(x);
+      secret ||= u.secret;
+      return u.value;
+    });
+    return { value, secret };
+  }
+  if (v && typeof v === "object") {
+    let secret = false;
+    const value: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const u = unwrapDeep(x);
+      secret ||= u.secret;
+      value[k] = u.value;
+    }
+    return { value, secret };
+  }
+  return { value: v, secret: false };
+}
+
+/** Values AWS computes for a new resource. */
+function computed(type: string, name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+  const acct = MOCK_ACCOUNT;
+  const h = short(`${type}/${name}`);
+  const h17 = short(`${type}/${name}`, 17);
+  const nm = String(inputs.name ?? inputs.identifier ?? name);
+  switch (type) {
+    case "aws:kms/key:Key":
+    case "aws:kms/replicaKey:ReplicaKey": {
+      const keyId = `mrk-${short(name, 32)}`;
+      return { id: keyId, keyId, arn: `arn:aws:kms:${region}:${acct}:key/${keyId}` };
+    }
+    case "aws:kms/alias:Alias":
+      return { id: nm, arn: `arn:aws:kms:${region}:${acct}:${nm}`, targetKeyArn: inputs.targetKeyId };
+    case "aws:rds/instance:Instance": {
+      const id = String(inputs.identifier ?? `${name}-${h}`);
+      const address = `${id}.c${h.slice(0, 11)}.${region}.rds.amazonaws.com`;
+      const out: Record<string, unknown> = {
+        id,
+        identifier: id,
+        address,
+        endpoint: `${address}:5432`,
+        port: inputs.port ?? 5432,
+        arn: `arn:aws:rds:${region}:${acct}:db:${id}`,
+        resourceId: `db-${short(id, 26).toUpperCase()}`,
+        hostedZoneId: "Z2R2ITUGPM61AM",
+        status: "available",
+        engineVersionActual: `${String(inputs.engineVersion ?? "16")}.4`.replace(/^(\d+\.\d+)\.4$/, "$1"),
+        latestRestorableTime: "2026-11-25T20:00:00Z",
+      };
+      if (inputs.manageMasterUserPassword === true) {
+        out.masterUserSecrets = [
+          {
+            secretArn: `arn:aws:secretsmanager:${region}:${acct}:secret:rds!db-${short(id, 8)}-${short(id, 4)}-AbCdEf`,
+            kmsKeyId: inputs.masterUserSecretKmsKeyId,
+            secretStatus: "active",
+          },
+        ];
+      }
+      return out;
+    }
+    case "aws:rds/parameterGroup:ParameterGroup":
+    case "aws:rds/subnetGroup:SubnetGroup":
+      return { id: nm, name: nm, arn: `arn:aws:rds:${region}:${acct}:${type.includes("param") ? "pg" : "subgrp"}:${nm}` };
+    case "aws:rds/proxy:Proxy":
+      return {
+        id: nm,
+        arn: `arn:aws:rds:${region}:${acct}:db-proxy:prx-${h17}`,
+        endpoint: `${nm}.proxy-c${h.slice(0, 11)}.${region}.rds.amazonaws.com`,
+      };
+    case "aws:rds/proxyEndpoint:ProxyEndpoint":
+      return {
+        id: `${String(inputs.dbProxyName)}/${String(inputs.dbProxyEndpointName)}`,
+        arn: `arn:aws:rds:${region}:${acct}:db-proxy-endpoint:prx-endpoint-${h17}`,
+        endpoint: `${String(inputs.dbProxyEndpointName)}.endpoint.proxy-c${h.slice(0, 11)}.${region}.rds.amazonaws.com`,
+      };
+    case "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication":
+      return { id: `arn:aws:rds:${region}:${acct}:auto-backup:ab-${h17}` };
+    case "aws:rds/eventSubscription:EventSubscription":
+      return { id: nm, arn: `arn:aws:rds:${region}:${acct}:es:${nm}` };
+    case "aws:ec2/vpc:Vpc":
+      return {
+        id: `vpc-${h17}`,
+        arn: `arn:aws:ec2:${region}:${acct}:vpc/vpc-${h17}`,
+        defaultSecurityGroupId: `sg-${short(`${name}default`, 17)}`,
+        mainRouteTableId: `rtb-${h17}`,
+        defaultNetworkAclId: `acl-${h17}`,
+      };
+    case "aws:ec2/subnet:Subnet":
+      return { id: `subnet-${h17}`, arn: `arn:aws:ec2:${region}:${acct}:subnet/subnet-${h17}` };
+    case "aws:ec2/securityGroup:SecurityGroup":
+    case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
+      return { id: `sg-${h17}`, arn: `arn:aws:ec2:${region}:${acct}:security-group/sg-${h17}` };
+    case "aws:ec2/routeTable:RouteTable":
+      return { id: `rtb-${h17}` };
+    case "aws:ec2/vpcEndpoint:VpcEndpoint":
+      return { id: `vpce-${h17}`, arn: `arn:aws:ec2:${region}:${acct}:vpc-endpoint/vpce-${h17}` };
+    case "aws:ec2/flowLog:FlowLog":
+      return { id: `fl-${h17}`, arn: `arn:aws:ec2:${region}:${acct}:vpc-flow-log/fl-${h17}` };
+    case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
+    case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":
+      return { id: `sgr-${h17}`, arn: `arn:aws:ec2:${region}:${acct}:security-group-rule/sgr-${h17}` };
+    case "aws:iam/role:Role":
+      return { id: nm, name: nm, arn: `arn:aws:iam::${acct}:role/${nm}`, uniqueId: `AROA${h.toUpperCase()}` };
+    case "aws:iam/policy:Policy":
+      return { id: `arn:aws:iam::${acct}:policy/${nm}`, arn: `arn:aws:iam::${acct}:policy/${nm}`, name: nm };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { id: nm, name: nm, arn: `arn:aws:logs:${region}:${acct}:log-group:${nm}` };
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      return { id: nm, arn: `arn:aws:cloudwatch:${region}:${acct}:alarm:${nm}` };
+    case "aws:cloudwatch/dashboard:Dashboard":
+      return { id: String(inputs.dashboardName ?? nm), dashboardArn: `arn:aws:cloudwatch::${acct}:dashboard/${String(inputs.dashboardName ?? nm)}` };
+    case "aws:sns/topic:Topic":
+      return { id: `arn:aws:sns:${region}:${acct}:${nm}`, arn: `arn:aws:sns:${region}:${acct}:${nm}`, name: nm };
+    case "aws:sns/topicSubscription:TopicSubscription":
+      return { id: `arn:aws:sns:${region}:${acct}:${String(inputs.topic ?? nm)}:${h}`, arn: `arn:aws:sns:${region}:${acct}:sub:${h}` };
+    case "aws:secretsmanager/secret:Secret": {
+      const arn = `arn:aws:secretsmanager:${region}:${acct}:secret:${nm}-${h.slice(0, 6)}`;
+      return { id: arn, arn, name: nm };
+    }
+    case "aws:secretsmanager/secretVersion:SecretVersion":
+      return { id: `${String(inputs.secretId)}|${h}`, versionId: h, arn: inputs.secretId };
+    case "aws:backup/vault:Vault":
+      return { id: nm, name: nm, arn: `arn:aws:backup:${region}:${acct}:backup-vault:${nm}`, recoveryPoints: 0 };
+    case "aws:backup/plan:Plan":
+      return { id: h, arn: `arn:aws:backup:${region}:${acct}:backup-plan:${h}`, version: "1" };
+    case "aws:backup/restoreTestingPlan:RestoreTestingPlan":
+      return { id: nm, name: nm, arn: `arn:aws:backup:${region}:${acct}:restore-testing-plan:${nm}-${h}` };
+    case "aws:ecs/cluster:Cluster":
+      return { id: `arn:aws:ecs:${region}:${acct}:cluster/${nm}`, arn: `arn:aws:ecs:${region}:${acct}:cluster/${nm}`, name: nm };
+    case "aws:ecs/taskDefinition:TaskDefinition":
+      return {
+        id: String(inputs.family ?? nm),
+        arn: `arn:aws:ecs:${region}:${acct}:task-definition/${String(inputs.family ?? nm)}:1`,
+        revision: 1,
+      };
+    case "aws:ecs/service:Service":
+      return { id: `arn:aws:ecs:${region}:${acct}:service/${nm}`, name: nm };
+    case "aws:lb/loadBalancer:LoadBalancer":
+      return {
+        id: `arn:aws:elasticloadbalancing:${region}:${acct}:loadbalancer/net/${nm}/${h}`,
+        arn: `arn:aws:elasticloadbalancing:${region}:${acct}:loadbalancer/net/${nm}/${h}`,
+        arnSuffix: `net/${nm}/${h}`,
+        dnsName: `${nm}-${h}.elb.${region}.amazonaws.com`,
+        zoneId: "Z26RNL4JYFTOTI",
+      };
+    case "aws:lb/targetGroup:TargetGroup":
+      return {
+        id: `arn:aws:elasticloadbalancing:${region}:${acct}:targetgroup/${nm}/${h}`,
+        arn: `arn:aws:elasticloadbalancing:${region}:${acct}:targetgroup/${nm}/${h}`,
+        arnSuffix: `targetgroup/${nm}/${h}`,
+      };
+    case "aws:lambda/function:Function":
+      return { id: nm, arn: `arn:aws:lambda:${region}:${acct}:function:${nm}` };
+    case "aws:serverlessrepository/cloudFormationStack:CloudFormationStack":
+      return {
+        id: `arn:aws:cloudformation:${region}:${acct}:stack/${nm}/${h}`,
+        outputs: { RotationLambdaARN: `arn:aws:lambda:${region}:${acct}:function:${nm}-rotation` },
+      };
+    case "random:index/randomId:RandomId":
+      return { id: h, hex: h, b64Url: Buffer.from(h, "hex").toString("base64url"), dec: String(Number.parseInt(h, 16)) };
+    case "random:index/randomPassword:RandomPassword":
+      return { id: "none", result: `mock-${short(name, 24)}` };
+    default:
+      return { arn: `arn:aws:mock:${region}:${acct}:${type.split(":").pop()?.toLowerCase()}/${nm}` };
+  }
+}
