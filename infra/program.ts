@@ -8,6 +8,7 @@ import { EncryptionKey } from "../components/kms";
 import { DatabaseNetwork } from "../components/network";
 import { PostgresInstance, PostgresParameterGroup, ReadReplica } from "../components/rds";
 import { loadConfig, type PlatformConfig } from "./config";
+import type { StackOutputs } from "./contracts";
 import { BASE_TAGS } from "./defaults";
 
 /** Everything later parts of the stack (access, pooling, monitoring, backups) compose with. */
@@ -26,9 +27,7 @@ export interface Core {
   readonly protect: boolean;
 }
 
-export interface PlatformOutputs {
-  readonly [name: string]: pulumi.Input<unknown>;
-}
+export type PlatformOutputs = StackOutputs;
 
 /** Interface endpoints a new isolated VPC needs for what runs inside it. */
 function endpointsFor(cfg: PlatformConfig): string[] {
@@ -133,8 +132,12 @@ export function buildCore(cfg: PlatformConfig, name: string): Core {
 export function buildPlatform(cfg: PlatformConfig, name: string): PlatformOutputs {
   const core = buildCore(cfg, name);
   const { primary } = core;
+  // wiring: access (issue 3)
+  // wiring: pooling (issue 4)
+  // wiring: monitoring (issue 5)
+  // wiring: backup (issue 8)
 
-  return {
+  const coreOutputs: StackOutputs = {
     dbEndpoint: primary.endpoint,
     dbAddress: primary.address,
     dbPort: primary.port,
@@ -155,6 +158,10 @@ export function buildPlatform(cfg: PlatformConfig, name: string): PlatformOutput
       pulumi.interpolate`postgresql://<user>:<password>@${primary.address}:${primary.port}/${cfg.databaseName}?sslmode=verify-full&sslrootcert=global-bundle.pem`,
     ),
     appPoolSettings: { ...cfg.appPool, ssl: { rejectUnauthorized: true }, allowExitOnIdle: cfg.environment !== "prod" },
+  };
+  return {
+    ...coreOutputs,
+    // wiring: outputs
   };
 }
 

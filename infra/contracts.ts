@@ -1,0 +1,55 @@
+/**
+ * What each part of the stack hands to the next, in the order `buildPlatform` composes them:
+ * core → access (roles, login secrets) → pooling (RDS Proxy or PgBouncer) → monitoring (topic, alarms)
+ * → backups (vault, plans, DR copies; notifications to the alarm topic).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Stack outputs a part contributes (merged into the stack's outputs). */
+export type StackOutputs = Record<string, pulumi.Input<unknown>>;
+
+/** A login role's Secrets Manager secret (JSON: username, password, engine, host, port, dbname). */
+export interface LoginSecret {
+  readonly roleName: string;
+  readonly secretArn: pulumi.Output<string>;
+  /** The role logs in with IAM tokens (member of rds_iam) rather than a password. */
+  readonly iamAuth: boolean;
+}
+
+export interface AccessResult {
+  /** Secrets of the application-facing login roles (app, analytics); the proxy authenticates with them. */
+  readonly loginSecrets: readonly LoginSecret[];
+  readonly outputs: StackOutputs;
+}
+
+/** What monitoring needs to alarm on the pooler. */
+export type PoolerTarget =
+  | { readonly kind: "none" }
+  | {
+      readonly kind: "rds-proxy";
+      readonly proxyName: pulumi.Output<string>;
+      readonly securityGroupId: pulumi.Output<string>;
+    }
+  | {
+      readonly kind: "pgbouncer";
+      readonly clusterName: pulumi.Output<string>;
+      readonly serviceName: pulumi.Output<string>;
+      readonly loadBalancerArnSuffix: pulumi.Output<string>;
+      readonly targetGroupArnSuffix: pulumi.Output<string>;
+      readonly securityGroupId: pulumi.Output<string>;
+    };
+
+export interface PoolingResult {
+  readonly target: PoolerTarget;
+  readonly outputs: StackOutputs;
+}
+
+export interface MonitoringResult {
+  /** ARN of the encrypted alarm topic (backup job failures and restore tests report here too). */
+  readonly topicArn: pulumi.Output<string>;
+  readonly outputs: StackOutputs;
+}
+
+export interface BackupResult {
+  readonly outputs: StackOutputs;
+}
