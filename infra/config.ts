@@ -59,8 +59,7 @@ const oneOfNumbers = (allowed: readonly number[], what: string) =>
       }),
   );
 
-const bool = () =>
-  z.preprocess(fromString, z.boolean({ error: "is not a boolean. Use true or false." }));
+const bool = () => z.preprocess(fromString, z.boolean({ error: "is not a boolean. Use true or false." }));
 
 const str = (pattern: RegExp, fix: string) =>
   z.preprocess(
@@ -80,7 +79,8 @@ const list = (item: z.ZodType<string>, fix: string) =>
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 const identFix = "Use a lowercase PostgreSQL identifier: letters, digits and _, starting with a letter or _.";
 const WINDOW = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/;
-const MAINT_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):(\d{2}):(\d{2})-(mon|tue|wed|thu|fri|sat|sun):(\d{2}):(\d{2})$/;
+const MAINT_WINDOW =
+  /^(mon|tue|wed|thu|fri|sat|sun):(\d{2}):(\d{2})-(mon|tue|wed|thu|fri|sat|sun):(\d{2}):(\d{2})$/;
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const DIGEST_IMAGE = /^[a-z0-9][a-z0-9._/:-]*@sha256:[a-f0-9]{64}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -90,8 +90,16 @@ const KEY_SCHEMAS = {
   environment: oneOf(ENVIRONMENTS),
   engineVersion: str(/^\d{2}(\.\d+)?$/, 'Use a PostgreSQL major version such as "16" (or "16.4").'),
   instanceClass: str(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, 'Use an RDS instance class such as "db.r6g.large".'),
-  allocatedStorageGb: int(RDS_LIMITS.minAllocatedStorageGb, RDS_LIMITS.maxAllocatedStorageGb, "Use 20 to 65536 GiB."),
-  maxAllocatedStorageGb: int(RDS_LIMITS.minAllocatedStorageGb, RDS_LIMITS.maxAllocatedStorageGb, "Use 20 to 65536 GiB."),
+  allocatedStorageGb: int(
+    RDS_LIMITS.minAllocatedStorageGb,
+    RDS_LIMITS.maxAllocatedStorageGb,
+    "Use 20 to 65536 GiB.",
+  ),
+  maxAllocatedStorageGb: int(
+    RDS_LIMITS.minAllocatedStorageGb,
+    RDS_LIMITS.maxAllocatedStorageGb,
+    "Use 20 to 65536 GiB.",
+  ),
   multiAz: bool(),
   deletionProtection: bool(),
   backupRetentionDays: z.preprocess(
@@ -116,18 +124,39 @@ const KEY_SCHEMAS = {
   ),
   readReplicaCount: int(0, 5, "Use 0 to 5 read replicas."),
   pgauditEnabled: bool(),
-  pgauditLog: str(/^-?(all|ddl|function|misc|misc_set|read|role|write)(,-?(all|ddl|function|misc|misc_set|read|role|write))*$/, 'Use a comma-separated pgaudit.log class list such as "ddl,role".'),
+  pgauditLog: str(
+    /^-?(all|ddl|function|misc|misc_set|read|role|write)(,-?(all|ddl|function|misc|misc_set|read|role|write))*$/,
+    'Use a comma-separated pgaudit.log class list such as "ddl,role".',
+  ),
   maxConnections: int(20, 5000, "Use 20 to 5000, or leave it unset for RDS's memory-based default."),
-  vpcId: str(/^vpc-[0-9a-f]{8,17}$/, 'Use a VPC id such as "vpc-0123456789abcdef0", or leave it unset to create an isolated VPC.'),
-  privateSubnetIds: list(str(/^subnet-[0-9a-f]{8,17}$/, 'Use subnet ids such as "subnet-0123456789abcdef0".') as z.ZodType<string>, "Use a list of private subnet ids."),
+  vpcId: str(
+    /^vpc-[0-9a-f]{8,17}$/,
+    'Use a VPC id such as "vpc-0123456789abcdef0", or leave it unset to create an isolated VPC.',
+  ),
+  privateSubnetIds: list(
+    str(/^subnet-[0-9a-f]{8,17}$/, 'Use subnet ids such as "subnet-0123456789abcdef0".') as z.ZodType<string>,
+    "Use a list of private subnet ids.",
+  ),
   vpcCidr: str(CIDR, 'Use a private IPv4 CIDR such as "10.40.0.0/16".'),
-  allowedSecurityGroupIds: list(str(/^sg-[0-9a-f]{8,17}$/, 'Use security group ids such as "sg-0123456789abcdef0".') as z.ZodType<string>, "Use a list of security group ids."),
-  allowedCidrs: list(str(CIDR, 'Use IPv4 CIDRs such as "10.0.0.0/16".') as z.ZodType<string>, "Use a list of private IPv4 CIDRs."),
+  allowedSecurityGroupIds: list(
+    str(/^sg-[0-9a-f]{8,17}$/, 'Use security group ids such as "sg-0123456789abcdef0".') as z.ZodType<string>,
+    "Use a list of security group ids.",
+  ),
+  allowedCidrs: list(
+    str(CIDR, 'Use IPv4 CIDRs such as "10.0.0.0/16".') as z.ZodType<string>,
+    "Use a list of private IPv4 CIDRs.",
+  ),
 
   manageDatabaseObjects: bool(),
-  databaseTunnelHost: str(/^[a-zA-Z0-9.-]+$/, 'Use a host name such as "localhost" (an SSM or bastion tunnel).'),
+  databaseTunnelHost: str(
+    /^[a-zA-Z0-9.-]+$/,
+    'Use a host name such as "localhost" (an SSM or bastion tunnel).',
+  ),
   databaseTunnelPort: int(1, 65535, "Use the local port of the tunnel."),
-  extensions: list(oneOf(ALLOWED_EXTENSIONS as unknown as readonly [string, ...string[]]) as z.ZodType<string>, `Use a list drawn from ${ALLOWED_EXTENSIONS.join(", ")}.`),
+  extensions: list(
+    oneOf(ALLOWED_EXTENSIONS as unknown as readonly [string, ...string[]]) as z.ZodType<string>,
+    `Use a list drawn from ${ALLOWED_EXTENSIONS.join(", ")}.`,
+  ),
   ownerRoleName: str(IDENT, identFix),
   appRoleName: str(IDENT, identFix),
   analyticsRoleName: str(IDENT, identFix),
@@ -141,7 +170,11 @@ const KEY_SCHEMAS = {
   pooler: oneOf(POOLERS),
   proxyDebugLogging: bool(),
   proxyRequireIam: bool(),
-  proxyMaxConnectionsPercent: int(1, 99, "Use 1 to 99 percent; leave headroom for admin sessions and migrations."),
+  proxyMaxConnectionsPercent: int(
+    1,
+    99,
+    "Use 1 to 99 percent; leave headroom for admin sessions and migrations.",
+  ),
   proxyMaxIdleConnectionsPercent: int(0, 99, "Use 0 to 99 percent."),
   proxyIdleClientTimeoutSeconds: int(1, 28_800, "Use 1 to 28800 seconds."),
   proxyConnectionBorrowTimeoutSeconds: int(1, 3600, "Use 1 to 3600 seconds."),
@@ -155,8 +188,17 @@ const KEY_SCHEMAS = {
   pgbouncerReservePoolSize: int(0, 1000, "Use 0 to 1000."),
   pgbouncerReservePoolTimeoutSeconds: int(0, 600, "Use 0 to 600 seconds."),
 
-  alarmEmails: list(str(EMAIL, "Use e-mail addresses.") as z.ZodType<string>, "Use a list of e-mail addresses."),
-  alarmHttpsEndpoints: list(str(/^https:\/\/\S+$/, "Use https:// URLs; plain http would send alarm contents unencrypted.") as z.ZodType<string>, "Use a list of https:// URLs."),
+  alarmEmails: list(
+    str(EMAIL, "Use e-mail addresses.") as z.ZodType<string>,
+    "Use a list of e-mail addresses.",
+  ),
+  alarmHttpsEndpoints: list(
+    str(
+      /^https:\/\/\S+$/,
+      "Use https:// URLs; plain http would send alarm contents unencrypted.",
+    ) as z.ZodType<string>,
+    "Use a list of https:// URLs.",
+  ),
   alarmCpuPercent: int(1, 99, "Use 1 to 99 percent."),
   alarmCpuMinutes: int(1, 1440, "Use a positive number of minutes."),
   alarmFreeableMemoryPercent: int(1, 99, "Use 1 to 99 percent."),
@@ -331,7 +373,11 @@ const closest = (key: string): string | undefined => {
     for (let j = 1; j <= b.length; j++) d[0][j] = j;
     for (let i = 1; i <= a.length; i++)
       for (let j = 1; j <= b.length; j++)
-        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        d[i][j] = Math.min(
+          d[i - 1][j] + 1,
+          d[i][j - 1] + 1,
+          d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+        );
     return d[a.length][b.length];
   };
   let best: string | undefined;
@@ -365,21 +411,34 @@ export function isPrivateCidr(cidr: string): boolean {
  * Validates raw config values (as Pulumi hands them over) for a stack and resolves every default.
  * Collects every problem and throws one {@link ConfigError} listing them all.
  */
-export function parseConfig(raw: Readonly<Record<string, unknown>>, region: string | undefined, stack = "unknown"): PlatformConfig {
+export function parseConfig(
+  raw: Readonly<Record<string, unknown>>,
+  region: string | undefined,
+  stack = "unknown",
+): PlatformConfig {
   const problems: ConfigProblem[] = [];
   const add = (key: string, value: unknown, message: string) => problems.push({ key, value, message });
 
   for (const key of Object.keys(raw)) {
     if (!(key in KEY_SCHEMAS)) {
       const hint = closest(key);
-      add(key, raw[key], `is not a known config key.${hint ? ` Did you mean "${hint}"?` : ""} See README "Configuration".`);
+      add(
+        key,
+        fromString(raw[key]),
+        `is not a known config key.${hint ? ` Did you mean "${hint}"?` : ""} See README "Configuration".`,
+      );
     }
   }
-  if (!region) add("aws:region", undefined, 'is required. Set it in the stack file, e.g. "aws:region: us-east-1".');
+  if (!region)
+    add("aws:region", undefined, 'is required. Set it in the stack file, e.g. "aws:region: us-east-1".');
 
   const envResult = KEY_SCHEMAS.environment.safeParse(raw.environment);
   if (raw.environment === undefined) {
-    add("environment", undefined, 'is required. Set "environment: dev" or "environment: prod" in the stack file.');
+    add(
+      "environment",
+      undefined,
+      'is required. Set "environment: dev" or "environment: prod" in the stack file.',
+    );
   } else if (!envResult.success) {
     add("environment", raw.environment, envResult.error.issues[0].message);
   }
@@ -392,12 +451,19 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>, region: stri
   for (const key of CONFIG_KEYS) {
     if (key === "environment") continue;
     let value = raw[key] ?? defaults[key];
-    if ((OPTIONAL_KEYS as readonly string[]).includes(key) && (value === "" || value === 0 || value === "0")) {
+    if (
+      (OPTIONAL_KEYS as readonly string[]).includes(key) &&
+      (value === "" || value === 0 || value === "0")
+    ) {
       value = undefined;
     }
     if (value === undefined) {
       if (key === "engineLifecycleSupport") {
-        add(key, undefined, `is required: choose "open-source-rds-extended-support" (paid support past end of standard support, no forced major upgrade) or "open-source-rds-extended-support-disabled" (RDS upgrades the engine when standard support ends).`);
+        add(
+          key,
+          undefined,
+          `is required: choose "open-source-rds-extended-support" (paid support past end of standard support, no forced major upgrade) or "open-source-rds-extended-support-disabled" (RDS upgrades the engine when standard support ends).`,
+        );
       } else if (!(OPTIONAL_KEYS as readonly string[]).includes(key)) {
         add(key, undefined, "is required.");
       }
@@ -409,7 +475,10 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>, region: stri
     } else {
       for (const issue of result.error.issues) {
         const sub = issue.path.length ? `${key}[${issue.path.join(".")}]` : key;
-        const shown = issue.path.length ? (fromString(value) as Record<string, unknown>)?.[issue.path[0] as string] : value;
+        const parsed = fromString(value);
+        const shown = issue.path.length
+          ? (parsed as Record<string, unknown>)?.[issue.path[0] as string]
+          : parsed;
         add(sub, shown, issue.message);
       }
     }
@@ -417,29 +486,96 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>, region: stri
 
   // ---- Rules across keys, and what prod refuses -------------------------------------------------
   const isProd = env === "prod";
-  const got = (k: ConfigKey) => raw[k] ?? v[k];
+  const got = (k: ConfigKey) => v[k] ?? raw[k];
 
   if (v.engineVersion !== undefined && Number(v.engineVersion.split(".")[0]) < RDS_LIMITS.minEngineMajor) {
-    add("engineVersion", got("engineVersion"), `is older than PostgreSQL ${RDS_LIMITS.minEngineMajor}, the oldest the platform supports. Use "16".`);
+    add(
+      "engineVersion",
+      got("engineVersion"),
+      `is older than PostgreSQL ${RDS_LIMITS.minEngineMajor}, the oldest the platform supports. Use "16".`,
+    );
   }
-  if (v.allocatedStorageGb !== undefined && v.maxAllocatedStorageGb !== undefined && v.maxAllocatedStorageGb <= v.allocatedStorageGb) {
-    add("maxAllocatedStorageGb", got("maxAllocatedStorageGb"), `must be above allocatedStorageGb (${v.allocatedStorageGb}) for storage autoscaling. Raise it.`);
+  if (
+    v.allocatedStorageGb !== undefined &&
+    v.maxAllocatedStorageGb !== undefined &&
+    v.maxAllocatedStorageGb <= v.allocatedStorageGb
+  ) {
+    add(
+      "maxAllocatedStorageGb",
+      got("maxAllocatedStorageGb"),
+      `must be above allocatedStorageGb (${v.allocatedStorageGb}) for storage autoscaling. Raise it.`,
+    );
   }
   if (v.instanceClass?.startsWith("db.t") && isProd) {
-    add("instanceClass", got("instanceClass"), "is a burstable class; prod needs steady CPU. Use a db.m or db.r class.");
+    add(
+      "instanceClass",
+      got("instanceClass"),
+      "is a burstable class; prod needs steady CPU. Use a db.m or db.r class.",
+    );
   }
   if (isProd) {
-    if (v.multiAz === false) add("multiAz", false, "is refused in prod: a single AZ weakens the contingency plan (HIPAA 164.308(a)(7)). Set it to true.");
-    if (v.deletionProtection === false) add("deletionProtection", false, "is refused in prod: deleting the database would destroy PHI and its audit trail (HIPAA 164.312(c)(1)). Set it to true.");
-    if (v.backupRetentionDays !== undefined && v.backupRetentionDays < RDS_LIMITS.maxBackupRetentionDays) add("backupRetentionDays", v.backupRetentionDays, "is below the 35 days prod keeps for point-in-time recovery (HIPAA 164.308(a)(7)(ii)(A)). Set it to 35.");
-    if (v.logRetentionDays !== undefined && v.logRetentionDays < HIPAA_RETENTION_DAYS) add("logRetentionDays", v.logRetentionDays, `is below six years (${HIPAA_RETENTION_DAYS} days) of audit logs (HIPAA 164.316(b)(2)(i)). Set it to ${HIPAA_RETENTION_DAYS} or more.`);
-    if (v.readReplicaCount === 0) add("readReplicaCount", 0, "is refused in prod: keep at least 1 read replica. Set it to 1 or more.");
-    if (v.proxyDebugLogging === true) add("proxyDebugLogging", true, "is refused in prod: RDS Proxy debug logging writes SQL text, which can hold PHI, to logs (HIPAA 164.312(b), 164.502(b)). Set it to false.");
-    if (v.drEnabled === false) add("drEnabled", false, "is refused in prod: backups must be kept in a separate region (HIPAA 164.308(a)(7)(ii)(A), the seed's DR checklist). Set it to true.");
-    if (v.backupVaultLockMode === "none") add("backupVaultLockMode", "none", 'is refused in prod: recovery points must be immutable. Use "compliance" (or "governance").');
-    if (v.backupMonthlyRetentionDays !== undefined && v.backupMonthlyRetentionDays < HIPAA_RETENTION_DAYS) add("backupMonthlyRetentionDays", v.backupMonthlyRetentionDays, `is below six years (${HIPAA_RETENTION_DAYS} days). Set it to ${HIPAA_RETENTION_DAYS} or more.`);
-    if (v.restoreTestingEnabled === false) add("restoreTestingEnabled", false, "is refused in prod: the seed requires backups tested monthly (HIPAA 164.308(a)(7)(ii)(D)). Set it to true.");
-    if (v.pooler === "pgbouncer" && v.pgbouncerDesiredCount !== undefined && v.pgbouncerDesiredCount < 2) add("pgbouncerDesiredCount", v.pgbouncerDesiredCount, "is below 2: prod runs PgBouncer in at least two AZs. Set it to 2 or more.");
+    if (v.multiAz === false)
+      add(
+        "multiAz",
+        false,
+        "is refused in prod: a single AZ weakens the contingency plan (HIPAA 164.308(a)(7)). Set it to true.",
+      );
+    if (v.deletionProtection === false)
+      add(
+        "deletionProtection",
+        false,
+        "is refused in prod: deleting the database would destroy PHI and its audit trail (HIPAA 164.312(c)(1)). Set it to true.",
+      );
+    if (v.backupRetentionDays !== undefined && v.backupRetentionDays < RDS_LIMITS.maxBackupRetentionDays)
+      add(
+        "backupRetentionDays",
+        v.backupRetentionDays,
+        "is below the 35 days prod keeps for point-in-time recovery (HIPAA 164.308(a)(7)(ii)(A)). Set it to 35.",
+      );
+    if (v.logRetentionDays !== undefined && v.logRetentionDays < HIPAA_RETENTION_DAYS)
+      add(
+        "logRetentionDays",
+        v.logRetentionDays,
+        `is below six years (${HIPAA_RETENTION_DAYS} days) of audit logs (HIPAA 164.316(b)(2)(i)). Set it to ${HIPAA_RETENTION_DAYS} or more.`,
+      );
+    if (v.readReplicaCount === 0)
+      add("readReplicaCount", 0, "is refused in prod: keep at least 1 read replica. Set it to 1 or more.");
+    if (v.proxyDebugLogging === true)
+      add(
+        "proxyDebugLogging",
+        true,
+        "is refused in prod: RDS Proxy debug logging writes SQL text, which can hold PHI, to logs (HIPAA 164.312(b), 164.502(b)). Set it to false.",
+      );
+    if (v.drEnabled === false)
+      add(
+        "drEnabled",
+        false,
+        "is refused in prod: backups must be kept in a separate region (HIPAA 164.308(a)(7)(ii)(A), the seed's DR checklist). Set it to true.",
+      );
+    if (v.backupVaultLockMode === "none")
+      add(
+        "backupVaultLockMode",
+        "none",
+        'is refused in prod: recovery points must be immutable. Use "compliance" (or "governance").',
+      );
+    if (v.backupMonthlyRetentionDays !== undefined && v.backupMonthlyRetentionDays < HIPAA_RETENTION_DAYS)
+      add(
+        "backupMonthlyRetentionDays",
+        v.backupMonthlyRetentionDays,
+        `is below six years (${HIPAA_RETENTION_DAYS} days). Set it to ${HIPAA_RETENTION_DAYS} or more.`,
+      );
+    if (v.restoreTestingEnabled === false)
+      add(
+        "restoreTestingEnabled",
+        false,
+        "is refused in prod: the seed requires backups tested monthly (HIPAA 164.308(a)(7)(ii)(D)). Set it to true.",
+      );
+    if (v.pooler === "pgbouncer" && v.pgbouncerDesiredCount !== undefined && v.pgbouncerDesiredCount < 2)
+      add(
+        "pgbouncerDesiredCount",
+        v.pgbouncerDesiredCount,
+        "is below 2: prod runs PgBouncer in at least two AZs. Set it to 2 or more.",
+      );
   }
   if (v.backupDailyRetentionDays !== undefined && v.backupDailyRetentionDays < 35) {
     add("backupDailyRetentionDays", v.backupDailyRetentionDays, "is below 35 days. Set it to 35 or more.");
@@ -460,82 +596,172 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>, region: stri
       const mStart = DAYS.indexOf(m[1]) * 1440 + minutesOf(m[2], m[3]);
       let mEnd = DAYS.indexOf(m[4]) * 1440 + minutesOf(m[5], m[6]);
       if (mEnd <= mStart) mEnd += 7 * 1440;
-      if (mEnd - mStart < 30) add("maintenanceWindow", v.maintenanceWindow, "is shorter than the 30 minutes RDS requires. Widen it.");
+      if (mEnd - mStart < 30)
+        add(
+          "maintenanceWindow",
+          v.maintenanceWindow,
+          "is shorter than the 30 minutes RDS requires. Widen it.",
+        );
       const overlaps = Array.from({ length: 8 }, (_, d) => d).some((d) => {
         const s = (d - 1) * 1440 + bStart;
         const e = (d - 1) * 1440 + bEnd;
         return s < mEnd && mStart < e;
       });
-      if (overlaps) add("maintenanceWindow", v.maintenanceWindow, `overlaps backupWindow "${v.backupWindow}". Move one of them; RDS rejects overlapping windows.`);
+      if (overlaps)
+        add(
+          "maintenanceWindow",
+          v.maintenanceWindow,
+          `overlaps backupWindow "${v.backupWindow}". Move one of them; RDS rejects overlapping windows.`,
+        );
     }
   }
 
   if ((v.vpcId === undefined) !== ((v.privateSubnetIds ?? []).length === 0)) {
-    add(v.vpcId === undefined ? "vpcId" : "privateSubnetIds", v.vpcId === undefined ? undefined : v.privateSubnetIds, "must be set together with " + (v.vpcId === undefined ? "privateSubnetIds" : "vpcId") + " (an existing VPC and its private subnets), or both left unset to create an isolated VPC.");
+    add(
+      v.vpcId === undefined ? "vpcId" : "privateSubnetIds",
+      v.vpcId === undefined ? undefined : v.privateSubnetIds,
+      "must be set together with " +
+        (v.vpcId === undefined ? "privateSubnetIds" : "vpcId") +
+        " (an existing VPC and its private subnets), or both left unset to create an isolated VPC.",
+    );
   }
   if (v.vpcId !== undefined && (v.privateSubnetIds ?? []).length === 1) {
-    add("privateSubnetIds", v.privateSubnetIds, "lists one subnet; RDS needs private subnets in at least 2 AZs. Add another.");
+    add(
+      "privateSubnetIds",
+      v.privateSubnetIds,
+      "lists one subnet; RDS needs private subnets in at least 2 AZs. Add another.",
+    );
   }
   if (v.vpcCidr !== undefined && !isPrivateCidr(v.vpcCidr)) {
-    add("vpcCidr", v.vpcCidr, "is not a private (RFC 1918) range. Use one inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.");
+    add(
+      "vpcCidr",
+      v.vpcCidr,
+      "is not a private (RFC 1918) range. Use one inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.",
+    );
   } else if (v.vpcCidr !== undefined && Number(v.vpcCidr.split("/")[1]) > 24) {
     add("vpcCidr", v.vpcCidr, "is smaller than /24; it cannot hold the private subnets. Use /16 to /24.");
   }
   for (const [i, cidr] of (v.allowedCidrs ?? []).entries()) {
     if (!isPrivateCidr(cidr)) {
-      add(`allowedCidrs[${i}]`, cidr, "is not a private (RFC 1918) range; the database never admits public addresses (HIPAA 164.312(e)(1)). Use a private CIDR or a security group id.");
+      add(
+        `allowedCidrs[${i}]`,
+        cidr,
+        "is not a private (RFC 1918) range; the database never admits public addresses (HIPAA 164.312(e)(1)). Use a private CIDR or a security group id.",
+      );
     }
   }
 
   const roleNames = [v.ownerRoleName, v.appRoleName, v.analyticsRoleName, v.masterUsername].filter(Boolean);
   if (new Set(roleNames).size !== roleNames.length) {
-    add("appRoleName", v.appRoleName, `must differ from ownerRoleName, analyticsRoleName and masterUsername (got ${roleNames.join(", ")}). Give each role its own name.`);
+    add(
+      "appRoleName",
+      v.appRoleName,
+      `must differ from ownerRoleName, analyticsRoleName and masterUsername (got ${roleNames.join(", ")}). Give each role its own name.`,
+    );
   }
   for (const [i, r] of (v.iamAuthRoles ?? []).entries()) {
     if (![v.appRoleName, v.analyticsRoleName, v.ownerRoleName].includes(r)) {
-      add(`iamAuthRoles[${i}]`, r, `is not one of the roles this stack creates (${[v.ownerRoleName, v.appRoleName, v.analyticsRoleName].join(", ")}). Use one of them.`);
+      add(
+        `iamAuthRoles[${i}]`,
+        r,
+        `is not one of the roles this stack creates (${[v.ownerRoleName, v.appRoleName, v.analyticsRoleName].join(", ")}). Use one of them.`,
+      );
     }
   }
   if (v.pgauditEnabled === false && (v.extensions ?? []).includes("pgaudit")) {
-    add("extensions", v.extensions, 'lists "pgaudit" but pgauditEnabled is false; the extension needs the library preloaded. Set pgauditEnabled to true or drop "pgaudit".');
+    add(
+      "extensions",
+      v.extensions,
+      'lists "pgaudit" but pgauditEnabled is false; the extension needs the library preloaded. Set pgauditEnabled to true or drop "pgaudit".',
+    );
   }
   if ((v.databaseTunnelHost === undefined) !== (v.databaseTunnelPort === undefined)) {
-    add(v.databaseTunnelHost === undefined ? "databaseTunnelHost" : "databaseTunnelPort", undefined, "must be set together with " + (v.databaseTunnelHost === undefined ? "databaseTunnelPort" : "databaseTunnelHost") + " (the local end of an SSM or bastion tunnel).");
+    add(
+      v.databaseTunnelHost === undefined ? "databaseTunnelHost" : "databaseTunnelPort",
+      undefined,
+      "must be set together with " +
+        (v.databaseTunnelHost === undefined ? "databaseTunnelPort" : "databaseTunnelHost") +
+        " (the local end of an SSM or bastion tunnel).",
+    );
   }
 
   if (v.pooler === "pgbouncer" && v.pgbouncerImage === undefined) {
-    add("pgbouncerImage", undefined, 'is required when pooler is "pgbouncer". Set an image pinned by digest: "<registry>/<repo>@sha256:<64 hex>".');
+    add(
+      "pgbouncerImage",
+      undefined,
+      'is required when pooler is "pgbouncer". Set an image pinned by digest: "<registry>/<repo>@sha256:<64 hex>".',
+    );
   }
-  if (v.pgbouncerMinPoolSize !== undefined && v.pgbouncerDefaultPoolSize !== undefined && v.pgbouncerMinPoolSize > v.pgbouncerDefaultPoolSize) {
-    add("pgbouncerMinPoolSize", v.pgbouncerMinPoolSize, `is above pgbouncerDefaultPoolSize (${v.pgbouncerDefaultPoolSize}). Lower it.`);
+  if (
+    v.pgbouncerMinPoolSize !== undefined &&
+    v.pgbouncerDefaultPoolSize !== undefined &&
+    v.pgbouncerMinPoolSize > v.pgbouncerDefaultPoolSize
+  ) {
+    add(
+      "pgbouncerMinPoolSize",
+      v.pgbouncerMinPoolSize,
+      `is above pgbouncerDefaultPoolSize (${v.pgbouncerDefaultPoolSize}). Lower it.`,
+    );
   }
   if (v.proxyRequireIam === true && v.iamAuthRoles !== undefined && v.iamAuthRoles.length === 0) {
-    add("proxyRequireIam", true, "needs at least one role in iamAuthRoles to authenticate with IAM. Add the app role to iamAuthRoles.");
+    add(
+      "proxyRequireIam",
+      true,
+      "needs at least one role in iamAuthRoles to authenticate with IAM. Add the app role to iamAuthRoles.",
+    );
   }
 
   let drRegion = v.drRegion;
   if (region && drRegion === undefined) drRegion = DEFAULT_DR_REGIONS[region];
   if (v.drEnabled !== false && region) {
-    if (drRegion === undefined) add("drRegion", undefined, `has no default for ${region}. Set drRegion to another region for cross-region backups.`);
-    else if (drRegion === region) add("drRegion", drRegion, `is the primary region; disaster-recovery copies must live apart. Use another region.`);
+    if (drRegion === undefined)
+      add(
+        "drRegion",
+        undefined,
+        `has no default for ${region}. Set drRegion to another region for cross-region backups.`,
+      );
+    else if (drRegion === region)
+      add(
+        "drRegion",
+        drRegion,
+        `is the primary region; disaster-recovery copies must live apart. Use another region.`,
+      );
   }
 
   if (problems.length > 0) throw new ConfigError(stack, problems);
 
   const relaxations: string[] = [];
   if (!isProd) {
-    if (!v.multiAz) relaxations.push("multiAz=false: single AZ (weakens HIPAA 164.308(a)(7) contingency plan)");
-    if (!v.deletionProtection) relaxations.push("deletionProtection=false (weakens HIPAA 164.312(c)(1) integrity)");
-    if (v.backupRetentionDays! < 35) relaxations.push(`backupRetentionDays=${v.backupRetentionDays} (weakens HIPAA 164.308(a)(7)(ii)(A) data backup plan)`);
-    if (v.proxyDebugLogging) relaxations.push("proxyDebugLogging=true: SQL text in logs (weakens HIPAA 164.312(b) and minimum necessary)");
-    if (v.drEnabled === false) relaxations.push("drEnabled=false: no cross-region copies (weakens HIPAA 164.308(a)(7)(ii)(B) disaster recovery plan)");
-    if (v.backupVaultLockMode === "none") relaxations.push("backupVaultLockMode=none: deletable recovery points (weakens HIPAA 164.308(a)(7)(ii)(A))");
-    if (v.restoreTestingEnabled === false) relaxations.push("restoreTestingEnabled=false (weakens HIPAA 164.308(a)(7)(ii)(D) testing)");
+    if (!v.multiAz)
+      relaxations.push("multiAz=false: single AZ (weakens HIPAA 164.308(a)(7) contingency plan)");
+    if (!v.deletionProtection)
+      relaxations.push("deletionProtection=false (weakens HIPAA 164.312(c)(1) integrity)");
+    if (v.backupRetentionDays! < 35)
+      relaxations.push(
+        `backupRetentionDays=${v.backupRetentionDays} (weakens HIPAA 164.308(a)(7)(ii)(A) data backup plan)`,
+      );
+    if (v.proxyDebugLogging)
+      relaxations.push(
+        "proxyDebugLogging=true: SQL text in logs (weakens HIPAA 164.312(b) and minimum necessary)",
+      );
+    if (v.drEnabled === false)
+      relaxations.push(
+        "drEnabled=false: no cross-region copies (weakens HIPAA 164.308(a)(7)(ii)(B) disaster recovery plan)",
+      );
+    if (v.backupVaultLockMode === "none")
+      relaxations.push(
+        "backupVaultLockMode=none: deletable recovery points (weakens HIPAA 164.308(a)(7)(ii)(A))",
+      );
+    if (v.restoreTestingEnabled === false)
+      relaxations.push("restoreTestingEnabled=false (weakens HIPAA 164.308(a)(7)(ii)(D) testing)");
   }
 
   const p = v as Parsed;
   return {
-    ...(p as unknown as Omit<PlatformConfig, "environment" | "region" | "engineMajor" | "drRegion" | "appPool" | "relaxations">),
+    ...(p as unknown as Omit<
+      PlatformConfig,
+      "environment" | "region" | "engineMajor" | "drRegion" | "appPool" | "relaxations"
+    >),
     environment: env,
     region: region!,
     engineVersion: p.engineVersion,

@@ -33,7 +33,13 @@ export const LOG_RETENTION_DAYS = [
 export const HIPAA_RETENTION_DAYS = 2192;
 
 /** Extensions the seed guide creates, plus pg_stat_statements from its monitoring section. */
-export const SEED_EXTENSIONS = ["uuid-ossp", "pgcrypto", "cube", "earthdistance", "pg_stat_statements"] as const;
+export const SEED_EXTENSIONS = [
+  "uuid-ossp",
+  "pgcrypto",
+  "cube",
+  "earthdistance",
+  "pg_stat_statements",
+] as const;
 /** Extensions that may be added through config. */
 export const ALLOWED_EXTENSIONS = [
   ...SEED_EXTENSIONS,

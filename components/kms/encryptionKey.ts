@@ -37,7 +37,9 @@ export class EncryptionKey extends pulumi.ComponentResource {
   constructor(name: string, args: EncryptionKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("verscienta:kms:EncryptionKey", name, {}, opts);
     if (!/^[a-zA-Z0-9/_-]+$/.test(args.aliasName) || args.aliasName.startsWith("aws/")) {
-      throw new Error(`aliasName: "${args.aliasName}" is not a valid alias. Use letters, digits, /, _ and - (not aws/).`);
+      throw new Error(
+        `aliasName: "${args.aliasName}" is not a valid alias. Use letters, digits, /, _ and - (not aws/).`,
+      );
     }
     const partition = args.partition ?? "aws";
 
@@ -94,12 +96,22 @@ export function keyPolicy(
           Sid: "AwsServicesForThisAccount",
           Effect: "Allow",
           Principal: { AWS: "*" },
-          Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:ListGrants", "kms:DescribeKey"],
+          Action: [
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+            "kms:CreateGrant",
+            "kms:ListGrants",
+            "kms:DescribeKey",
+          ],
           Resource: "*",
           Condition: {
             StringEquals: {
               "kms:CallerAccount": acct,
-              "kms:ViaService": ["rds", "secretsmanager", "backup", "ecs", "ecr"].map((s) => `${s}.${rgn}.amazonaws.com`),
+              "kms:ViaService": ["rds", "secretsmanager", "backup", "ecs", "ecr"].map(
+                (s) => `${s}.${rgn}.amazonaws.com`,
+              ),
             },
           },
         },
@@ -118,7 +130,9 @@ export function keyPolicy(
           // principals need these two actions on the topic's key, or alarm delivery silently fails.
           Sid: "PublishToEncryptedTopics",
           Effect: "Allow",
-          Principal: { Service: ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com", "backup.amazonaws.com"] },
+          Principal: {
+            Service: ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com", "backup.amazonaws.com"],
+          },
           Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
           Resource: "*",
           Condition: { StringEquals: { "aws:SourceAccount": acct } },

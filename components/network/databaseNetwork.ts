@@ -36,7 +36,13 @@ export function isPrivateIpv4Cidr(cidr: string): boolean {
   if (!m) return false;
   const [a, b, , , bits] = m.slice(1).map(Number);
   if (m.slice(1, 5).some((o) => Number(o) > 255) || bits > 32) return false;
-  return a === 10 ? bits >= 8 : a === 172 && b >= 16 && b <= 31 ? bits >= 12 : a === 192 && b === 168 ? bits >= 16 : false;
+  return a === 10
+    ? bits >= 8
+    : a === 172 && b >= 16 && b <= 31
+      ? bits >= 12
+      : a === 192 && b === 168
+        ? bits >= 16
+        : false;
 }
 
 /** Splits a /16–/24 VPC CIDR into /N+4 subnets and returns the first `count`. */
@@ -110,7 +116,8 @@ export class DatabaseNetwork extends pulumi.ComponentResource {
               vpcId: vpc.id,
               cidrBlock: c,
               availabilityZone: azs.apply((a) => {
-                if (a.length <= i) throw new Error(`availabilityZones: the region offers ${a.length} AZs, ${i + 1} needed.`);
+                if (a.length <= i)
+                  throw new Error(`availabilityZones: the region offers ${a.length} AZs, ${i + 1} needed.`);
                 return a[i];
               }),
               mapPublicIpOnLaunch: false,
@@ -119,10 +126,13 @@ export class DatabaseNetwork extends pulumi.ComponentResource {
             { parent: this },
           ),
       );
-      subnets.forEach(
-        (s, i) =>
-          new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: s.id, routeTableId: routeTable.id }, { parent: this }),
-      );
+      for (const [i, s] of subnets.entries()) {
+        new aws.ec2.RouteTableAssociation(
+          `${name}-private-${i}`,
+          { subnetId: s.id, routeTableId: routeTable.id },
+          { parent: this },
+        );
+      }
       subnetIds = subnets.map((s) => s.id);
 
       // VPC flow logs (HIPAA 164.312(b)): every accepted and rejected flow, encrypted, retained.
@@ -142,7 +152,13 @@ export class DatabaseNetwork extends pulumi.ComponentResource {
           name: `${name}-flow-logs`,
           assumeRolePolicy: JSON.stringify({
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                Action: "sts:AssumeRole",
+              },
+            ],
           }),
           tags: args.tags,
         },
@@ -191,7 +207,15 @@ export class DatabaseNetwork extends pulumi.ComponentResource {
           {
             vpcId: vpc.id,
             description: "AWS interface endpoints: HTTPS from inside the VPC only",
-            ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [cidr], description: "HTTPS from the VPC" }],
+            ingress: [
+              {
+                protocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                cidrBlocks: [cidr],
+                description: "HTTPS from the VPC",
+              },
+            ],
             tags: { ...args.tags, Name: `${name}-endpoints` },
           },
           { parent: this },
@@ -256,7 +280,9 @@ export class DatabaseNetwork extends pulumi.ComponentResource {
     );
     this.securityGroupId = this.securityGroup.id;
 
-    (args.allowedSecurityGroupIds ?? []).forEach((sg, i) => this.allowFromSecurityGroup(`${name}-db-from-sg-${i}`, sg, "listed security group"));
+    for (const [i, sg] of (args.allowedSecurityGroupIds ?? []).entries()) {
+      this.allowFromSecurityGroup(`${name}-db-from-sg-${i}`, sg, "listed security group");
+    }
     (args.allowedCidrs ?? []).forEach((cidr, i) => {
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-db-from-cidr-${i}`,
@@ -271,11 +297,19 @@ export class DatabaseNetwork extends pulumi.ComponentResource {
         { parent: this },
       );
     });
-    this.registerOutputs({ vpcId: this.vpcId, subnetIds: this.subnetIds, securityGroupId: this.securityGroupId });
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      subnetIds: this.subnetIds,
+      securityGroupId: this.securityGroupId,
+    });
   }
 
   /** Admits 5432 from a security group (a pooler, an app). Returns the rule. */
-  allowFromSecurityGroup(ruleName: string, sourceSecurityGroupId: pulumi.Input<string>, description: string): aws.vpc.SecurityGroupIngressRule {
+  allowFromSecurityGroup(
+    ruleName: string,
+    sourceSecurityGroupId: pulumi.Input<string>,
+    description: string,
+  ): aws.vpc.SecurityGroupIngressRule {
     return new aws.vpc.SecurityGroupIngressRule(
       ruleName,
       {
@@ -294,13 +328,20 @@ export class DatabaseNetwork extends pulumi.ComponentResource {
 export function validateNetworkArgs(args: DatabaseNetworkArgs): void {
   const problems: string[] = [];
   if (args.vpcId !== undefined && (args.privateSubnetIds ?? []).length < 2) {
-    problems.push(`privateSubnetIds: ${JSON.stringify(args.privateSubnetIds ?? [])} must list private subnets in at least 2 AZs when vpcId is set.`);
+    problems.push(
+      `privateSubnetIds: ${JSON.stringify(args.privateSubnetIds ?? [])} must list private subnets in at least 2 AZs when vpcId is set.`,
+    );
   }
   if (args.vpcId === undefined && (args.availabilityZoneCount ?? 2) < 2) {
-    problems.push(`availabilityZoneCount: ${args.availabilityZoneCount} must be at least 2: RDS Multi-AZ and the subnet group need two AZs.`);
+    problems.push(
+      `availabilityZoneCount: ${args.availabilityZoneCount} must be at least 2: RDS Multi-AZ and the subnet group need two AZs.`,
+    );
   }
   for (const c of args.allowedCidrs ?? []) {
-    if (!isPrivateIpv4Cidr(c)) problems.push(`allowedCidrs: "${c}" is not a private (RFC 1918) range. Admit a private CIDR or a security group.`);
+    if (!isPrivateIpv4Cidr(c))
+      problems.push(
+        `allowedCidrs: "${c}" is not a private (RFC 1918) range. Admit a private CIDR or a security group.`,
+      );
   }
   if (problems.length) throw new Error(`DatabaseNetwork: ${problems.join(" ")}`);
 }

@@ -79,7 +79,13 @@ export class PostgresInstance extends pulumi.ComponentResource {
         name: `${args.identifier}-monitoring`,
         assumeRolePolicy: JSON.stringify({
           Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "monitoring.rds.amazonaws.com" },
+              Action: "sts:AssumeRole",
+            },
+          ],
         }),
         managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"],
         tags: args.tags,
@@ -154,7 +160,8 @@ export class PostgresInstance extends pulumi.ComponentResource {
     this.resourceId = this.instance.resourceId;
     this.masterSecretArn = this.instance.masterUserSecrets.apply((s) => {
       const arn = s?.[0]?.secretArn;
-      if (!arn && !pulumi.runtime.isDryRun()) throw new Error(`${args.identifier}: RDS returned no managed master user secret.`);
+      if (!arn && !pulumi.runtime.isDryRun())
+        throw new Error(`${args.identifier}: RDS returned no managed master user secret.`);
       return arn ?? "";
     });
     this.registerOutputs({ endpoint: this.endpoint, masterSecretArn: this.masterSecretArn });
@@ -166,7 +173,12 @@ export function logGroupsFor(
   parent: pulumi.Resource,
   name: string,
   identifier: string,
-  args: { kmsKeyArn: pulumi.Input<string>; logRetentionDays: number; protect?: boolean; tags?: Record<string, string> },
+  args: {
+    kmsKeyArn: pulumi.Input<string>;
+    logRetentionDays: number;
+    protect?: boolean;
+    tags?: Record<string, string>;
+  },
 ): aws.cloudwatch.LogGroup[] {
   return LOG_EXPORTS.map(
     (type) =>
@@ -185,14 +197,24 @@ export function logGroupsFor(
 
 export function validateInstanceArgs(args: PostgresInstanceArgs): void {
   const problems: string[] = [];
-  if (!/^[a-z][a-z0-9-]{0,62}$/.test(args.identifier) || args.identifier.endsWith("-") || args.identifier.includes("--")) {
-    problems.push(`identifier: "${args.identifier}" is not a valid DB instance identifier (lowercase letters, digits, single hyphens, at most 63).`);
+  if (
+    !/^[a-z][a-z0-9-]{0,62}$/.test(args.identifier) ||
+    args.identifier.endsWith("-") ||
+    args.identifier.includes("--")
+  ) {
+    problems.push(
+      `identifier: "${args.identifier}" is not a valid DB instance identifier (lowercase letters, digits, single hyphens, at most 63).`,
+    );
   }
   if (args.maxAllocatedStorageGb <= args.allocatedStorageGb) {
-    problems.push(`maxAllocatedStorageGb: ${args.maxAllocatedStorageGb} must be above allocatedStorageGb (${args.allocatedStorageGb}).`);
+    problems.push(
+      `maxAllocatedStorageGb: ${args.maxAllocatedStorageGb} must be above allocatedStorageGb (${args.allocatedStorageGb}).`,
+    );
   }
   if (args.backupRetentionDays < 1 || args.backupRetentionDays > 35) {
-    problems.push(`backupRetentionDays: ${args.backupRetentionDays} must be 1 to 35 (0 disables point-in-time recovery).`);
+    problems.push(
+      `backupRetentionDays: ${args.backupRetentionDays} must be 1 to 35 (0 disables point-in-time recovery).`,
+    );
   }
   if (problems.length) throw new Error(`PostgresInstance: ${problems.join(" ")}`);
 }

@@ -27,7 +27,11 @@ export class PostgresParameterGroup extends pulumi.ComponentResource {
         name: `${name}-${this.family}`,
         family: this.family,
         description: `HIPAA-hardened ${this.family}: TLS only, SCRAM, audit logging`,
-        parameters: parameterGroupParameters(args).map((p) => ({ name: p.name, value: p.value, applyMethod: p.applyMethod })),
+        parameters: parameterGroupParameters(args).map((p) => ({
+          name: p.name,
+          value: p.value,
+          applyMethod: p.applyMethod,
+        })),
         tags: args.tags,
       },
       { parent: this },

@@ -74,7 +74,11 @@ export function parameterGroupParameters(opts: ParameterOptions): Parameter[] {
   const all = { ...postgresParameters(opts), ...rdsOnlyParameters() };
   return Object.entries(all)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, value]) => ({ name, value, applyMethod: STATIC.has(name) ? "pending-reboot" : "immediate" }));
+    .map(([name, value]) => ({
+      name,
+      value,
+      applyMethod: STATIC.has(name) ? "pending-reboot" : "immediate",
+    }));
 }
 
 /** The parameter-group family for an engine version: "16.4" → "postgres16". */

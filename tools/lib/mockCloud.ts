@@ -35,7 +35,9 @@ export interface Registration {
 }
 
 /** Instance memory in MiB and vCPUs, as `aws.ec2.getInstanceType` reports it. */
-export const INSTANCE_TYPES: Readonly<Record<string, { memorySize: number; vcpus: number; burstable: boolean }>> = {
+export const INSTANCE_TYPES: Readonly<
+  Record<string, { memorySize: number; vcpus: number; burstable: boolean }>
+> = {
   "t4g.micro": { memorySize: 1024, vcpus: 2, burstable: true },
   "t4g.small": { memorySize: 2048, vcpus: 2, burstable: true },
   "t4g.medium": { memorySize: 4096, vcpus: 2, burstable: true },
@@ -81,7 +83,10 @@ export class MockCloud implements pulumi.runtime.Mocks {
     return this.providerRegions.get(urn) ?? this.opts.region;
   }
 
-  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+  newResource(args: pulumi.runtime.MockResourceArgs): {
+    id: string | undefined;
+    state: Record<string, unknown>;
+  } {
     const region = this.regionOf(args.provider);
     const inputs = args.inputs as Record<string, unknown>;
     const state = { ...inputs, ...computed(args.type, args.name, inputs, region) };
@@ -96,9 +101,20 @@ export class MockCloud implements pulumi.runtime.Mocks {
     this.calls.push({ token: args.token, inputs, region });
     switch (args.token) {
       case "aws:index/getCallerIdentity:getCallerIdentity":
-        return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/ci`, userId: "AIDAMOCK", id: MOCK_ACCOUNT };
+        return {
+          accountId: MOCK_ACCOUNT,
+          arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/ci`,
+          userId: "AIDAMOCK",
+          id: MOCK_ACCOUNT,
+        };
       case "aws:index/getRegion:getRegion":
-        return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
+        return {
+          name: region,
+          region,
+          id: region,
+          description: region,
+          endpoint: `ec2.${region}.amazonaws.com`,
+        };
       case "aws:index/getPartition:getPartition":
         return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
       case "aws:index/getAvailabilityZones:getAvailabilityZones":
@@ -157,7 +173,9 @@ export class MockCloud implements pulumi.runtime.Mocks {
             custom: req.getCustom(),
             inputs,
             state: (resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-            region: type.startsWith("pulumi:providers:") ? String(inputs.region ?? this.opts.region) : this.regionOf(providerRef),
+            region: type.startsWith("pulumi:providers:")
+              ? String(inputs.region ?? this.opts.region)
+              : this.regionOf(providerRef),
             provider: providerRef,
             parent: req.getParent() || undefined,
             protect: req.getProtect() === true,
@@ -220,7 +238,12 @@ function unwrapDeep(v: unknown): { value: unknown; secret: boolean } {
 }
 
 /** Values AWS computes for a new resource. */
-function computed(type: string, name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+function computed(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  region: string,
+): Record<string, unknown> {
   const acct = MOCK_ACCOUNT;
   const h = short(`${type}/${name}`);
   const h17 = short(`${type}/${name}`, 17);
@@ -262,7 +285,11 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, r
     }
     case "aws:rds/parameterGroup:ParameterGroup":
     case "aws:rds/subnetGroup:SubnetGroup":
-      return { id: nm, name: nm, arn: `arn:aws:rds:${region}:${acct}:${type.includes("param") ? "pg" : "subgrp"}:${nm}` };
+      return {
+        id: nm,
+        name: nm,
+        arn: `arn:aws:rds:${region}:${acct}:${type.includes("param") ? "pg" : "subgrp"}:${nm}`,
+      };
     case "aws:rds/proxy:Proxy":
       return {
         id: nm,
@@ -310,11 +337,21 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, r
     case "aws:cloudwatch/metricAlarm:MetricAlarm":
       return { id: nm, arn: `arn:aws:cloudwatch:${region}:${acct}:alarm:${nm}` };
     case "aws:cloudwatch/dashboard:Dashboard":
-      return { id: String(inputs.dashboardName ?? nm), dashboardArn: `arn:aws:cloudwatch::${acct}:dashboard/${String(inputs.dashboardName ?? nm)}` };
+      return {
+        id: String(inputs.dashboardName ?? nm),
+        dashboardArn: `arn:aws:cloudwatch::${acct}:dashboard/${String(inputs.dashboardName ?? nm)}`,
+      };
     case "aws:sns/topic:Topic":
-      return { id: `arn:aws:sns:${region}:${acct}:${nm}`, arn: `arn:aws:sns:${region}:${acct}:${nm}`, name: nm };
+      return {
+        id: `arn:aws:sns:${region}:${acct}:${nm}`,
+        arn: `arn:aws:sns:${region}:${acct}:${nm}`,
+        name: nm,
+      };
     case "aws:sns/topicSubscription:TopicSubscription":
-      return { id: `arn:aws:sns:${region}:${acct}:${String(inputs.topic ?? nm)}:${h}`, arn: `arn:aws:sns:${region}:${acct}:sub:${h}` };
+      return {
+        id: `arn:aws:sns:${region}:${acct}:${String(inputs.topic ?? nm)}:${h}`,
+        arn: `arn:aws:sns:${region}:${acct}:sub:${h}`,
+      };
     case "aws:secretsmanager/secret:Secret": {
       const arn = `arn:aws:secretsmanager:${region}:${acct}:secret:${nm}-${h.slice(0, 6)}`;
       return { id: arn, arn, name: nm };
@@ -322,13 +359,22 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, r
     case "aws:secretsmanager/secretVersion:SecretVersion":
       return { id: `${String(inputs.secretId)}|${h}`, versionId: h, arn: inputs.secretId };
     case "aws:backup/vault:Vault":
-      return { id: nm, name: nm, arn: `arn:aws:backup:${region}:${acct}:backup-vault:${nm}`, recoveryPoints: 0 };
+      return {
+        id: nm,
+        name: nm,
+        arn: `arn:aws:backup:${region}:${acct}:backup-vault:${nm}`,
+        recoveryPoints: 0,
+      };
     case "aws:backup/plan:Plan":
       return { id: h, arn: `arn:aws:backup:${region}:${acct}:backup-plan:${h}`, version: "1" };
     case "aws:backup/restoreTestingPlan:RestoreTestingPlan":
       return { id: nm, name: nm, arn: `arn:aws:backup:${region}:${acct}:restore-testing-plan:${nm}-${h}` };
     case "aws:ecs/cluster:Cluster":
-      return { id: `arn:aws:ecs:${region}:${acct}:cluster/${nm}`, arn: `arn:aws:ecs:${region}:${acct}:cluster/${nm}`, name: nm };
+      return {
+        id: `arn:aws:ecs:${region}:${acct}:cluster/${nm}`,
+        arn: `arn:aws:ecs:${region}:${acct}:cluster/${nm}`,
+        name: nm,
+      };
     case "aws:ecs/taskDefinition:TaskDefinition":
       return {
         id: String(inputs.family ?? nm),
@@ -359,7 +405,12 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, r
         outputs: { RotationLambdaARN: `arn:aws:lambda:${region}:${acct}:function:${nm}-rotation` },
       };
     case "random:index/randomId:RandomId":
-      return { id: h, hex: h, b64Url: Buffer.from(h, "hex").toString("base64url"), dec: String(Number.parseInt(h, 16)) };
+      return {
+        id: h,
+        hex: h,
+        b64Url: Buffer.from(h, "hex").toString("base64url"),
+        dec: String(Number.parseInt(h, 16)),
+      };
     case "random:index/randomPassword:RandomPassword":
       return { id: "none", result: `mock-${short(name, 24)}` };
     default:

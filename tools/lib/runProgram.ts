@@ -113,7 +113,15 @@ export async function runStack(opts: RunOptions): Promise<RunResult> {
     process.off("unhandledRejection", onRejection);
   }
   if (!error && rejections.length > 0) error = rejections[0];
-  return { stack: opts.stack, registrations: cloud.registrations, outputs, secretOutputs, error, cloud, config };
+  return {
+    stack: opts.stack,
+    registrations: cloud.registrations,
+    outputs,
+    secretOutputs,
+    error,
+    cloud,
+    config,
+  };
 }
 
 /** Registrations of one resource type. */
@@ -124,7 +132,9 @@ export const ofType = (r: RunResult | Registration[], type: string): Registratio
 export function one(r: RunResult | Registration[], type: string, suffix = ""): Registration {
   const found = ofType(r, type).filter((x) => x.name.endsWith(suffix));
   if (found.length !== 1) {
-    throw new Error(`expected one ${type} named *${suffix}, found ${found.length}: ${found.map((f) => f.name).join(", ")}`);
+    throw new Error(
+      `expected one ${type} named *${suffix}, found ${found.length}: ${found.map((f) => f.name).join(", ")}`,
+    );
   }
   return found[0];
 }
