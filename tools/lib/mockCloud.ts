@@ -54,11 +54,13 @@ export const INSTANCE_TYPES: Readonly<
 };
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 const short = (s: string, n = 8) => createHash("sha256").update(s).digest("hex").slice(0, n);
 
 const unwrap = (v: unknown): { value: unknown; secret: boolean } => {
-  if (v && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG] !== undefined) {
+  // Pulumi's wire form of a secret: { [SPECIAL_SIG_KEY]: SECRET_SIG, value }.
+  if (v && typeof v === "object" && (v as Record<string, unknown>)[SPECIAL_SIG_KEY] === SECRET_SIG) {
     return { value: (v as Record<string, unknown>).value, secret: true };
   }
   return { value: v, secret: false };
@@ -135,6 +137,19 @@ export class MockCloud implements pulumi.runtime.Mocks {
           id: inputs.instanceType,
         };
       }
+      case "aws:secretsmanager/getSecretVersion:getSecretVersion":
+        // An RDS-managed master secret. MOCK value, not a credential: the tests check it stays secret.
+        return {
+          arn: inputs.secretId,
+          id: `${String(inputs.secretId)}|AWSCURRENT`,
+          versionId: "mock-version",
+          versionStages: ["AWSCURRENT"],
+          secretString: JSON.stringify({ username: "verscienta_admin", password: "mock-master-password" }),
+        };
+      case "aws:ec2/getPrefixList:getPrefixList":
+        return { id: "pl-63a5400a", prefixListId: "pl-63a5400a", name: inputs.name, cidrBlocks: ["3.5.0.0/19"] };
+      case "aws:ec2/getVpc:getVpc":
+        return { id: inputs.id, cidrBlock: "10.0.0.0/16", arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT}:vpc/${String(inputs.id)}` };
       default:
         return { ...inputs, id: `${args.token}-${short(JSON.stringify(inputs))}` };
     }
@@ -295,6 +310,12 @@ function computed(
         id: nm,
         arn: `arn:aws:rds:${region}:${acct}:db-proxy:prx-${h17}`,
         endpoint: `${nm}.proxy-c${h.slice(0, 11)}.${region}.rds.amazonaws.com`,
+      };
+    case "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":
+      return {
+        id: String(inputs.dbProxyName),
+        name: "default",
+        arn: `arn:aws:rds:${region}:${acct}:target-group:prx-tg-${h17}`,
       };
     case "aws:rds/proxyEndpoint:ProxyEndpoint":
       return {

@@ -1,0 +1,7 @@
+export * from "./accessModel";
+export * from "./accessSql";
+export * from "./databaseAccess";
+export * from "./provider";
+export * from "./roleSecret";
+export * from "./rotationFunction";
+export * from "./scram";
