@@ -1,0 +1,105 @@
+/**
+ * Backups you can restore (issue 8): AWS Backup vault, plan and monthly restore tests in the primary
+ * region; replicated automated backups, a separate key and a vault for monthly copies in the DR region.
+ * RDS's own automated backups (point-in-time recovery, 35 days in prod) are set on the instance by core.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  BackupPlan,
+  BackupVault,
+  CrossRegionBackups,
+  MIN_RETENTION_DAYS,
+  RestoreTesting,
+} from "../components/backup";
+import type { BackupResult, StackOutputs } from "./contracts";
+import type { Core } from "./program";
+
+export function buildBackup(core: Core, topicArn: pulumi.Output<string>): BackupResult {
+  const { name, cfg, tags, primary, protect } = core;
+  // The locks accept exactly what the rules produce: 35 days at least (HIPAA floor, also dev, whose
+  // daily rule keeps 35 days too) and the monthly retention at most.
+  const minRetentionDays = MIN_RETENTION_DAYS;
+  const maxRetentionDays = Math.max(cfg.backupMonthlyRetentionDays, cfg.backupDailyRetentionDays);
+
+  const vault = new BackupVault(`${name}-vault`, {
+    vaultName: `${name}-vault`,
+    kmsKeyArn: core.key.keyArn,
+    lockMode: cfg.backupVaultLockMode,
+    minRetentionDays,
+    maxRetentionDays,
+    notificationTopicArn: topicArn,
+    protect,
+    tags,
+  });
+
+  const dr = cfg.drEnabled
+    ? new CrossRegionBackups(`${name}-dr`, {
+        region: cfg.drRegion,
+        sourceRegion: cfg.region,
+        accountId: core.accountId,
+        partition: core.partition,
+        sourceDbInstanceArn: primary.arn,
+        automatedBackupRetentionDays: cfg.backupRetentionDays,
+        keyAliasName: `${name}-postgres-dr`,
+        vaultName: `${name}-dr-vault`,
+        lockMode: cfg.backupVaultLockMode,
+        minRetentionDays,
+        maxRetentionDays,
+        alarmEmails: cfg.alarmEmails,
+        alarmHttpsEndpoints: cfg.alarmHttpsEndpoints,
+        protect,
+        tags,
+      })
+    : undefined;
+
+  const plan = new BackupPlan(`${name}-backup`, {
+    vaultName: vault.vaultName,
+    // The primary only: PostgreSQL read replicas have no snapshots to take (see BackupPlanArgs).
+    resourceArns: [primary.arn],
+    dailyRetentionDays: cfg.backupDailyRetentionDays,
+    monthlyRetentionDays: cfg.backupMonthlyRetentionDays,
+    rdsBackupWindow: cfg.backupWindow,
+    rdsMaintenanceWindow: cfg.maintenanceWindow,
+    drVaultArn: dr?.vaultArn,
+    minRetentionDays,
+    maxRetentionDays,
+    accountId: core.accountId,
+    partition: core.partition,
+    tags,
+  });
+
+  const restoreTesting = cfg.restoreTestingEnabled
+    ? new RestoreTesting(`${name}-restore-test`, {
+        vaultArn: vault.vaultArn,
+        dbInstanceArn: primary.arn,
+        iamRoleArn: plan.roleArn,
+        dbSubnetGroupName: core.network.subnetGroupName,
+        vpcSecurityGroupIds: [core.network.securityGroupId],
+        tags,
+      })
+    : undefined;
+
+  const outputs: StackOutputs = {
+    backupVaultName: vault.vaultName,
+    backupVaultArn: vault.vaultArn,
+    backupPlanId: plan.planId,
+    backupRoleArn: plan.roleArn,
+    backupScheduleHourUtc: plan.hourUtc,
+    // What the restore runbooks need to place a restored copy like the primary.
+    dbSubnetGroupName: core.network.subnetGroupName,
+    dbParameterGroupName: core.parameterGroup.name,
+    drEnabled: cfg.drEnabled,
+    ...(dr
+      ? {
+          drRegion: dr.region,
+          drKmsKeyArn: dr.keyArn,
+          drBackupVaultName: dr.vaultName,
+          drBackupVaultArn: dr.vaultArn,
+          drAlarmTopicArn: dr.topicArn,
+          drAutomatedBackupsReplicationArn: dr.replicationArn,
+        }
+      : {}),
+    ...(restoreTesting ? { restoreTestingPlanName: restoreTesting.planName } : {}),
+  };
+  return { outputs };
+}
