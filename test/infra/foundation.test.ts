@@ -18,12 +18,12 @@ beforeAll(async () => {
 
 const INSTANCE = "aws:rds/instance:Instance";
 const primaryOf = (r: RunResult) => one(r, INSTANCE, "-prod-instance".replace("prod", r.stack));
-const keyArnOf = (r: RunResult) => one(r, "aws:kms/key:Key", "-key").state.arn as string;
+const keyArnOf = (r: RunResult) => one(r, "aws:kms/key:Key", `${r.stack}-key`).state.arn as string;
 
 describe("encryption key", () => {
   it("rotates yearly, waits 30 days before deletion and never bypasses the lockout check", () => {
     for (const r of [dev, prod]) {
-      const key = one(r, "aws:kms/key:Key", "-key");
+      const key = one(r, "aws:kms/key:Key", `${r.stack}-key`);
       expect(key.inputs).toMatchObject({
         enableKeyRotation: true,
         rotationPeriodInDays: 365,
@@ -31,14 +31,14 @@ describe("encryption key", () => {
         bypassPolicyLockoutSafetyCheck: false,
         keyUsage: "ENCRYPT_DECRYPT",
       });
-      expect(one(r, "aws:kms/alias:Alias", "-alias").inputs.name).toBe(
+      expect(one(r, "aws:kms/alias:Alias", `${r.stack}-alias`).inputs.name).toBe(
         `alias/verscienta-${r.stack}-postgres`,
       );
     }
   });
 
   it("grants the account root and only the services that use the key, each under a condition", () => {
-    const policy = JSON.parse(one(prod, "aws:kms/key:Key", "-key").inputs.policy as string);
+    const policy = JSON.parse(one(prod, "aws:kms/key:Key", "prod-key").inputs.policy as string);
     const sids = policy.Statement.map((s: { Sid: string }) => s.Sid);
     expect(sids).toEqual([
       "AccountRootAdministersTheKey",
@@ -113,11 +113,21 @@ describe("network", () => {
       expect(sg.inputs.ingress ?? []).toEqual([]);
       expect(sg.inputs.egress ?? []).toEqual([]);
     }
-    expect(
-      ofType(dev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((x) =>
+    // By default only the stack's own clients (rotation function, pooler) are admitted, by security group.
+    for (const r of [dev, prod]) {
+      const dbSgId = one(r, "aws:ec2/securityGroup:SecurityGroup", "-db-sg").state.id;
+      const rules = ofType(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((x) =>
         x.name.includes("-db-from-"),
-      ),
-    ).toHaveLength(0);
+      );
+      expect(rules.length).toBeGreaterThan(0);
+      for (const rule of rules) {
+        if (dbSgId !== undefined) expect(rule.inputs.securityGroupId).toBe(dbSgId);
+        expect(rule.inputs.cidrIpv4).toBeUndefined();
+        expect(rule.inputs.cidrIpv6).toBeUndefined();
+        expect(rule.inputs.referencedSecurityGroupId).toMatch(/^sg-/);
+        expect([rule.inputs.fromPort, rule.inputs.toPort]).toEqual([5432, 5432]);
+      }
+    }
   });
 
   it("admits 5432 only from the listed security groups and private CIDRs", async () => {
@@ -126,7 +136,7 @@ describe("network", () => {
       config: { allowedSecurityGroupIds: ["sg-0123456789abcdef0"], allowedCidrs: ["10.8.0.0/16"] },
     });
     const rules = ofType(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((x) =>
-      x.name.includes("-db-from-"),
+      /-db-from-(sg|cidr)-/.test(x.name),
     );
     expect(rules.map((x) => x.inputs)).toEqual([
       expect.objectContaining({
@@ -337,7 +347,7 @@ describe("protection of stateful resources", () => {
         "aws:cloudwatch/logGroup:LogGroup verscienta-prod-flow-logs",
       ]),
     );
-    expect(one(prod, "aws:kms/key:Key", "-key").retainOnDelete).toBe(true);
+    expect(one(prod, "aws:kms/key:Key", "prod-key").retainOnDelete).toBe(true);
     expect(one(prod, "aws:cloudwatch/logGroup:LogGroup", "prod-log-postgresql").retainOnDelete).toBe(true);
     // Protection is for stateful resources only: alarms, roles and rules stay replaceable.
     expect(prod.registrations.filter((r) => r.protect && r.type === "aws:iam/role:Role")).toHaveLength(0);
