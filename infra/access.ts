@@ -97,17 +97,22 @@ export function buildAccess(core: Core): AccessResult {
     const master = aws.secretsmanager
       .getSecretVersionOutput({ secretId: primary.masterSecretArn })
       .apply((v) => parseMasterSecret(v.secretString));
-    const provider = postgresProvider(`${name}-postgres`, {
+    // One connection for the @pulumi/postgresql provider and the RoleSettings dynamic resources.
+    const connection = {
       host: cfg.databaseTunnelHost ?? primary.address,
       port: cfg.databaseTunnelPort ?? primary.port,
-      database: model.database,
       username: master.apply((m) => m.username),
       password: pulumi.secret(master.apply((m) => m.password)),
+    };
+    const provider = postgresProvider(`${name}-postgres`, {
+      ...connection,
+      database: model.database,
       engineMajor: cfg.engineMajor,
     });
     const access = new DatabaseAccess(`${name}-access`, {
       model,
       provider,
+      connection,
       passwords: Object.fromEntries(
         Object.entries(secrets).flatMap(([role, s]) => (s.password ? [[role, s.password]] : [])),
       ),

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { AccessModel, RoleModel } from "./accessModel";
-import { accessStatements } from "./accessSql";
+import { RoleSettings } from "./roleSettings";
 import { scramVerifier } from "./scram";
 
 /**
@@ -30,6 +30,21 @@ export interface DatabaseAccessArgs {
    * IAM role needs one.
    */
   readonly passwords: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * How `RoleSettings` reaches the database: the same endpoint (tunnel aware) and master credentials as
+   * `provider`, which does not expose them. Used only for roles with settings.
+   */
+  readonly connection: DatabaseConnection;
+}
+
+/** The master-user connection `postgresProvider` was built with. */
+export interface DatabaseConnection {
+  /** The RDS address, or the local end of an SSM/bastion tunnel. */
+  readonly host: pulumi.Input<string>;
+  readonly port: pulumi.Input<number>;
+  readonly username: pulumi.Input<string>;
+  /** The master password; stored as a secret. */
+  readonly password: pulumi.Input<string>;
 }
 
 /**
@@ -40,16 +55,16 @@ export interface DatabaseAccessArgs {
  * roles have no password and are members of `rds_iam`.
  *
  * @pulumi/postgresql 3.18 cannot set arbitrary role parameters (`ALTER ROLE ... SET`), so the model's
- * role settings (analytics: `default_transaction_read_only = on`) are published as `roleSettingsSql`,
- * idempotent statements to run once as the master user (README, "Access model"). The analytics role is
+ * role settings (analytics: `default_transaction_read_only = on`) are applied by a `RoleSettings`
+ * dynamic resource per role, as the master user, after the role exists. The analytics role is
  * read-only through its grants either way; the setting is defence in depth.
  */
 export class DatabaseAccess extends pulumi.ComponentResource {
   /** The PostgreSQL roles by name. */
   readonly roles: Readonly<Record<string, postgresql.Role>>;
   readonly roleNames: pulumi.Output<string[]>;
-  /** `ALTER ROLE ... SET` statements the provider cannot express (no secrets in them). */
-  readonly roleSettingsSql: string;
+  /** The `ALTER ROLE ... SET` defaults by role name, for roles whose model has settings. */
+  readonly roleSettings: Readonly<Record<string, RoleSettings>>;
 
   constructor(name: string, args: DatabaseAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("verscienta:postgres:DatabaseAccess", name, {}, opts);
@@ -71,6 +86,25 @@ export class DatabaseAccess extends pulumi.ComponentResource {
     const roles: Record<string, postgresql.Role> = {};
     for (const r of m.roles) roles[r.name] = this.role(name, r, args.passwords[r.name], o());
     const allRoles = Object.values(roles);
+
+    // Not through `args.provider` (a dynamic resource has its own), hence the explicit connection.
+    const roleSettings: Record<string, RoleSettings> = {};
+    for (const r of m.roles) {
+      if (Object.keys(r.settings).length === 0) continue;
+      roleSettings[r.name] = new RoleSettings(
+        `${name}-${r.name}-settings`,
+        {
+          host: args.connection.host,
+          port: args.connection.port,
+          database: db,
+          username: args.connection.username,
+          password: args.connection.password,
+          role: r.name,
+          settings: r.settings,
+        },
+        { parent: this, dependsOn: [roles[r.name]] },
+      );
+    }
 
     // Schema owner first: ownership is what lets the owner role run migrations.
     const schema = new postgresql.Schema(
@@ -147,13 +181,7 @@ export class DatabaseAccess extends pulumi.ComponentResource {
 
     this.roles = roles;
     this.roleNames = pulumi.all(allRoles.map((r) => r.name));
-    const settingsModel: AccessModel = {
-      ...m,
-      roles: m.roles.filter((r) => Object.keys(r.settings).length > 0),
-    };
-    this.roleSettingsSql = accessStatements(settingsModel, { transaction: false })
-      .filter((s) => / SET "/.test(s))
-      .join("\n");
+    this.roleSettings = roleSettings;
     this.registerOutputs({ roleNames: this.roleNames });
   }
 

@@ -5,3 +5,4 @@ export * from "./provider";
 export * from "./roleSecret";
 export * from "./rotationFunction";
 export * from "./scram";
+export * from "./roleSettings";

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { accessStatements } from "../../components/postgres/accessSql";
+import { setStatements } from "../../components/postgres/roleSettings";
 import { MULTI_USER_ROTATION_APP } from "../../components/postgres/rotationFunction";
 import { isScramVerifier } from "../../components/postgres/scram";
 import { parseMasterSecret, stackAccessModel } from "../../infra/access";
@@ -16,6 +17,7 @@ const GRANT = "postgresql:index/grant:Grant";
 const DEFAULTS = "postgresql:index/defaultPrivileges:DefaultPrivileges";
 const EXTENSION = "postgresql:index/extension:Extension";
 const PROVIDER = "pulumi:providers:postgresql";
+const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
 const ROLES = ["verscienta_owner", "app_user", "analytics_readonly"];
 
 let dev: RunResult;
@@ -307,7 +309,7 @@ describe("the @pulumi/postgresql resources express the same model as the SQL the
     });
   }
 
-  it("publishes the one thing the provider cannot express (role settings) as SQL, and only that", () => {
+  it("applies the one thing the provider cannot express (role settings) with RoleSettings, and only that", () => {
     const model = stackAccessModel(
       parseConfig(
         { environment: "dev", engineLifecycleSupport: "open-source-rds-extended-support-disabled" },
@@ -317,6 +319,47 @@ describe("the @pulumi/postgresql resources express the same model as the SQL the
     );
     const settings = accessStatements(model, { transaction: false }).filter((s) => / SET "/.test(s));
     expect(settings).toEqual([`ALTER ROLE "analytics_readonly" SET "default_transaction_read_only" = 'on';`]);
+    const dynamic = ofType(dev, DYNAMIC);
+    expect(dynamic.map((d) => d.name)).toEqual(["verscienta-dev-access-analytics_readonly-settings"]);
+    expect(
+      setStatements(String(dynamic[0].inputs.role), dynamic[0].inputs.settings as Record<string, string>),
+    ).toEqual(settings);
+  });
+});
+
+describe("role settings (ALTER ROLE ... SET)", () => {
+  it("makes analytics_readonly's transactions read-only by default, after the role exists", () => {
+    const s = one(dev, DYNAMIC, "-analytics_readonly-settings");
+    expect(s.inputs.role).toBe("analytics_readonly");
+    expect(s.inputs.settings).toEqual({ default_transaction_read_only: "on" });
+    expect(s.dependencies).toContain(one(dev, ROLE, "-role-analytics_readonly").urn);
+    expect(s.parent).toBe(one(dev, "verscienta:postgres:DatabaseAccess", "-access").urn);
+    expect(ofType(iam, DYNAMIC).map((d) => d.inputs.settings)).toEqual([
+      { default_transaction_read_only: "on" },
+    ]);
+  });
+
+  it("connects like the provider: RDS address, master user, the master password only as a secret", () => {
+    const s = one(dev, DYNAMIC, "-analytics_readonly-settings");
+    expect(s.inputs).toMatchObject({
+      host: dbAddress(dev),
+      port: 5432,
+      database: "verscienta_health",
+      username: "verscienta_admin",
+      password: "mock-master-password",
+    });
+    expect(s.secretInputs).toEqual(["password"]);
+    expect(s.additionalSecretOutputs).toContain("password");
+    // Not in any other input, the serialized provider included.
+    const { password: _pw, ...rest } = s.inputs;
+    expect(JSON.stringify(rest)).not.toContain("mock-master-password");
+  });
+
+  it("goes through the tunnel when databaseTunnelHost/Port are set", () => {
+    expect(one(tunnel, DYNAMIC, "-analytics_readonly-settings").inputs).toMatchObject({
+      host: "localhost",
+      port: 15432,
+    });
   });
 });
 
@@ -403,7 +446,7 @@ describe("manageDatabaseObjects = false", () => {
     expect(
       ofType(unmanaged, SECRET).filter((s) => String(s.inputs.name).includes("/postgres/")),
     ).toHaveLength(3);
-    for (const t of [PROVIDER, ROLE, GRANT, DEFAULTS, EXTENSION])
+    for (const t of [PROVIDER, ROLE, GRANT, DEFAULTS, EXTENSION, DYNAMIC])
       expect(ofType(unmanaged, t)).toHaveLength(0);
     expect(ofType(unmanaged, ROTATION).map((r) => r.name)).toEqual(["verscienta-dev-master-rotation"]);
     expect(
