@@ -1,0 +1,399 @@
+/**
+ * What each alarm watches, as data: metric, statistic, period × evaluation periods, comparison,
+ * threshold and missing-data treatment. Pure, so the exact alarm set is specified and tested apart from
+ * Pulumi; the components turn definitions into `aws.cloudwatch.MetricAlarm`s and dashboard widgets.
+ *
+ * Missing data, chosen per alarm:
+ * - `missing` for metrics RDS (or ECS/ELB) publish continuously: a silent metric leaves the alarm in
+ *   INSUFFICIENT_DATA, whose action notifies the topic, so "the instance stopped reporting" is heard.
+ * - `breaching` where silence itself is the failure: ReplicaLag stops when replication breaks, and no
+ *   healthy PgBouncer target means nothing to report.
+ * - `notBreaching` for counts derived from log lines: no slow-query or failed-login line is the good case.
+ */
+import {
+  type AlarmThresholds,
+  connectionsThreshold,
+  freeableMemoryThresholdBytes,
+  freeStorageThresholdBytes,
+} from "./thresholds";
+
+export type Statistic = "Average" | "Maximum" | "Minimum" | "Sum";
+export type Comparison =
+  | "GreaterThanThreshold"
+  | "GreaterThanOrEqualToThreshold"
+  | "LessThanThreshold"
+  | "LessThanOrEqualToThreshold";
+export type MissingData = "missing" | "breaching" | "notBreaching" | "ignore";
+
+export interface AlarmDefinition {
+  /** Stable short id: the alarm name's suffix, the child resource's suffix and the widget id. */
+  readonly key: string;
+  readonly alarmName: string;
+  /** Why it fires and what to look at first. */
+  readonly description: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly statistic: Statistic;
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly comparisonOperator: Comparison;
+  readonly threshold: number;
+  readonly treatMissingData: MissingData;
+}
+
+/** Namespace of the metrics the stack's log metric filters publish. */
+export const CUSTOM_NAMESPACE = "Verscienta/PostgreSQL";
+
+/**
+ * Log-derived metric names carry the instance identifier: metric filters can only take dimension
+ * values from fields of the log line, and the line does not name the instance.
+ */
+export const slowQueryMetricName = (identifier: string): string => `SlowQueries-${identifier}`;
+export const authFailureMetricName = (identifier: string): string => `AuthFailures-${identifier}`;
+
+/** How one DB instance is alarmed. */
+export interface InstanceAlarmOptions {
+  /** Read replica: adds ReplicaLag. */
+  readonly replica: boolean;
+  /** Burstable class (db.t*): adds CPUCreditBalance. */
+  readonly burstable: boolean;
+}
+
+export interface InstanceAlarmInputs extends InstanceAlarmOptions {
+  readonly identifier: string;
+  /** Instance class memory in MiB, from `aws.ec2.getInstanceType`. */
+  readonly memoryMiB: number;
+  readonly allocatedStorageGb: number;
+  /** `max_connections` set in the parameter group; unset means RDS's memory-based default. */
+  readonly maxConnections?: number;
+  readonly thresholds: AlarmThresholds;
+}
+
+type Spec = Omit<AlarmDefinition, "key" | "alarmName">;
+interface Entry<O, I> {
+  readonly key: string;
+  readonly applies: (o: O) => boolean;
+  readonly build: (i: I) => Spec;
+}
+
+const rds = (identifier: string) => ({
+  namespace: "AWS/RDS",
+  dimensions: { DBInstanceIdentifier: identifier },
+});
+const always = () => true;
+/** Basic RDS metrics arrive every minute; "sustained" alarms look at 5 one-minute datapoints. */
+const sustained = (minutes: number) => ({
+  periodSeconds: 60,
+  evaluationPeriods: minutes,
+  datapointsToAlarm: minutes,
+});
+const once = (periodSeconds: number) => ({ periodSeconds, evaluationPeriods: 1, datapointsToAlarm: 1 });
+
+const INSTANCE_ALARMS: readonly Entry<InstanceAlarmOptions, InstanceAlarmInputs>[] = [
+  {
+    key: "cpu-high",
+    applies: always,
+    build: (i) => ({
+      ...rds(i.identifier),
+      description: `Seed "Alerting Thresholds": CPU above ${i.thresholds.cpuPercent}% for ${i.thresholds.cpuMinutes} minutes on ${i.identifier}. Check pg_stat_statements and active queries.`,
+      metricName: "CPUUtilization",
+      statistic: "Average",
+      ...sustained(i.thresholds.cpuMinutes),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: i.thresholds.cpuPercent,
+      treatMissingData: "missing",
+    }),
+  },
+  {
+    key: "freeable-memory-low",
+    applies: always,
+    build: (i) => ({
+      ...rds(i.identifier),
+      description: `Seed "Alerting Thresholds": less than ${i.thresholds.freeableMemoryPercent}% of ${i.memoryMiB} MiB available on ${i.identifier} for 5 minutes.`,
+      metricName: "FreeableMemory",
+      statistic: "Average",
+      ...sustained(5),
+      comparisonOperator: "LessThanThreshold",
+      threshold: freeableMemoryThresholdBytes(i.memoryMiB, i.thresholds.freeableMemoryPercent),
+      treatMissingData: "missing",
+    }),
+  },
+  {
+    key: "free-storage-low",
+    applies: always,
+    build: (i) => ({
+      ...rds(i.identifier),
+      description: `Seed "Alerting Thresholds": less than ${i.thresholds.freeStoragePercent}% of the ${i.allocatedStorageGb} GiB allocated at deploy time free on ${i.identifier}. Storage autoscaling starts at 10%; check growth and maxAllocatedStorageGb.`,
+      metricName: "FreeStorageSpace",
+      statistic: "Minimum",
+      ...once(300),
+      comparisonOperator: "LessThanThreshold",
+      threshold: freeStorageThresholdBytes(i.allocatedStorageGb, i.thresholds.freeStoragePercent),
+      treatMissingData: "missing",
+    }),
+  },
+  {
+    key: "connections-high",
+    applies: always,
+    build: (i) => {
+      const c = connectionsThreshold(i.memoryMiB, i.thresholds.connectionsPercent, i.maxConnections);
+      return {
+        ...rds(i.identifier),
+        description: `Seed "Alerting Thresholds": connections above ${i.thresholds.connectionsPercent}% of max_connections (${c.maxConnections}) on ${i.identifier} for 5 minutes. Check the pooler and idle sessions.`,
+        metricName: "DatabaseConnections",
+        statistic: "Maximum",
+        ...sustained(5),
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: c.threshold,
+        treatMissingData: "missing",
+      };
+    },
+  },
+  {
+    key: "replica-lag-high",
+    applies: (o) => o.replica,
+    build: (i) => ({
+      ...rds(i.identifier),
+      description: `Seed "Alerting Thresholds": replica ${i.identifier} more than ${i.thresholds.replicaLagSeconds} s behind for 5 minutes, or not reporting lag (replication stopped).`,
+      metricName: "ReplicaLag",
+      statistic: "Maximum",
+      ...sustained(5),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: i.thresholds.replicaLagSeconds,
+      treatMissingData: "breaching",
+    }),
+  },
+  {
+    key: "slow-queries",
+    applies: always,
+    build: (i) => ({
+      namespace: CUSTOM_NAMESPACE,
+      dimensions: {},
+      description: `Seed "Alerting Thresholds": a query ran ${i.thresholds.slowQuerySeconds} s or longer on ${i.identifier} (from its postgresql log). Find it in the log group by "duration:".`,
+      metricName: slowQueryMetricName(i.identifier),
+      statistic: "Sum",
+      ...once(60),
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      treatMissingData: "notBreaching",
+    }),
+  },
+  {
+    key: "transaction-ids-high",
+    applies: always,
+    build: (i) => ({
+      ...rds(i.identifier),
+      description: `Transaction-ID wraparound: ${i.thresholds.maxUsedTransactionIds} XIDs used on ${i.identifier}; PostgreSQL stops writes near 2^31. Check autovacuum and long transactions.`,
+      metricName: "MaximumUsedTransactionIDs",
+      statistic: "Maximum",
+      ...once(300),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: i.thresholds.maxUsedTransactionIds,
+      treatMissingData: "missing",
+    }),
+  },
+  {
+    key: "disk-queue-high",
+    applies: always,
+    build: (i) => ({
+      ...rds(i.identifier),
+      description: `More than ${i.thresholds.diskQueueDepth} I/O requests queued on ${i.identifier} for 5 minutes: storage throughput is the bottleneck.`,
+      metricName: "DiskQueueDepth",
+      statistic: "Average",
+      ...sustained(5),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: i.thresholds.diskQueueDepth,
+      treatMissingData: "missing",
+    }),
+  },
+  {
+    key: "cpu-credits-low",
+    applies: (o) => o.burstable,
+    build: (i) => ({
+      ...rds(i.identifier),
+      description: `Burstable ${i.identifier} has fewer than ${i.thresholds.cpuCreditBalance} CPU credits; it will be throttled to baseline.`,
+      metricName: "CPUCreditBalance",
+      statistic: "Minimum",
+      ...once(300),
+      comparisonOperator: "LessThanThreshold",
+      threshold: i.thresholds.cpuCreditBalance,
+      treatMissingData: "missing",
+    }),
+  },
+  {
+    key: "auth-failures",
+    applies: always,
+    build: (i) => ({
+      namespace: CUSTOM_NAMESPACE,
+      dimensions: {},
+      description: `HIPAA 164.308(a)(5)(ii)(C) log-in monitoring: ${i.thresholds.authFailures} or more failed logins in 5 minutes on ${i.identifier}.`,
+      metricName: authFailureMetricName(i.identifier),
+      statistic: "Sum",
+      ...once(300),
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: i.thresholds.authFailures,
+      treatMissingData: "notBreaching",
+    }),
+  },
+];
+
+/** The alarm keys an instance gets, known without its memory (so resources exist at preview). */
+export function instanceAlarmKeys(o: InstanceAlarmOptions): string[] {
+  return INSTANCE_ALARMS.filter((e) => e.applies(o)).map((e) => e.key);
+}
+
+export function instanceAlarmDefinitions(i: InstanceAlarmInputs): AlarmDefinition[] {
+  return INSTANCE_ALARMS.filter((e) => e.applies(i)).map((e) => ({
+    key: e.key,
+    alarmName: `${i.identifier}-${e.key}`,
+    ...e.build(i),
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Pooler alarms
+// ---------------------------------------------------------------------------------------------------
+
+export type PoolerKind = "rds-proxy" | "pgbouncer";
+
+export type PoolerAlarmInputs =
+  | {
+      readonly kind: "rds-proxy";
+      /** Prefix of the alarm names (the stack name). */
+      readonly namePrefix: string;
+      readonly proxyName: string;
+      /** `max_connections` of the target instance. */
+      readonly maxConnections: number;
+      /** Share of max_connections the proxy may open (its `maxConnectionsPercent`). */
+      readonly proxyMaxConnectionsPercent: number;
+      /** Pinned sessions above this share of the proxy's pool defeat pooling. */
+      readonly pinnedSessionsPercent: number;
+      readonly thresholds: AlarmThresholds;
+    }
+  | {
+      readonly kind: "pgbouncer";
+      readonly namePrefix: string;
+      readonly clusterName: string;
+      readonly serviceName: string;
+      readonly loadBalancerArnSuffix: string;
+      readonly targetGroupArnSuffix: string;
+      readonly thresholds: AlarmThresholds;
+    };
+
+const PROXY_KEYS = ["rds-proxy-pool-high", "rds-proxy-pinned-sessions", "rds-proxy-auth-failures"] as const;
+const PGBOUNCER_KEYS = [
+  "pgbouncer-cpu-high",
+  "pgbouncer-memory-high",
+  "pgbouncer-unhealthy-targets",
+  "pgbouncer-no-healthy-targets",
+] as const;
+
+export function poolerAlarmKeys(kind: PoolerKind): string[] {
+  return kind === "rds-proxy" ? [...PROXY_KEYS] : [...PGBOUNCER_KEYS];
+}
+
+/** The proxy's connection pool: its share of the target's max_connections. */
+export function proxyPoolSize(maxConnections: number, proxyMaxConnectionsPercent: number): number {
+  return Math.floor((maxConnections * proxyMaxConnectionsPercent) / 100);
+}
+
+export function poolerAlarmDefinitions(p: PoolerAlarmInputs): AlarmDefinition[] {
+  const t = p.thresholds;
+  const name = (key: string) => ({ key, alarmName: `${p.namePrefix}-${key}` });
+  if (p.kind === "rds-proxy") {
+    const pool = proxyPoolSize(p.maxConnections, p.proxyMaxConnectionsPercent);
+    const proxy = { namespace: "AWS/RDS", dimensions: { ProxyName: p.proxyName } };
+    return [
+      {
+        ...name("rds-proxy-pool-high"),
+        ...proxy,
+        description: `Seed "Connection Pool: Alert if > ${t.connectionsPercent}% utilization": RDS Proxy ${p.proxyName} holds more than ${t.connectionsPercent}% of its ${pool}-connection pool for 5 minutes; clients will queue and time out.`,
+        metricName: "DatabaseConnections",
+        statistic: "Maximum",
+        ...sustained(5),
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: Math.floor((pool * t.connectionsPercent) / 100),
+        treatMissingData: "missing",
+      },
+      {
+        ...name("rds-proxy-pinned-sessions"),
+        ...proxy,
+        description: `More than ${p.pinnedSessionsPercent}% of RDS Proxy ${p.proxyName}'s pool pinned to clients for 5 minutes: session state (SET, temp tables, advisory locks) defeats pooling.`,
+        metricName: "DatabaseConnectionsCurrentlySessionPinned",
+        statistic: "Maximum",
+        ...sustained(5),
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: Math.floor((pool * p.pinnedSessionsPercent) / 100),
+        treatMissingData: "missing",
+      },
+      {
+        ...name("rds-proxy-auth-failures"),
+        ...proxy,
+        description: `HIPAA 164.308(a)(5)(ii)(C) log-in monitoring: ${t.authFailures} or more client logins refused by RDS Proxy ${p.proxyName} in 5 minutes.`,
+        metricName: "ClientConnectionsSetupFailedAuth",
+        statistic: "Sum",
+        ...once(300),
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: t.authFailures,
+        treatMissingData: "notBreaching",
+      },
+    ];
+  }
+  const service = {
+    namespace: "AWS/ECS",
+    dimensions: { ClusterName: p.clusterName, ServiceName: p.serviceName },
+  };
+  const targets = {
+    namespace: "AWS/NetworkELB",
+    dimensions: { LoadBalancer: p.loadBalancerArnSuffix, TargetGroup: p.targetGroupArnSuffix },
+  };
+  return [
+    {
+      ...name("pgbouncer-cpu-high"),
+      ...service,
+      description: `PgBouncer service CPU above ${t.cpuPercent}% for ${t.cpuMinutes} minutes (single-threaded: add tasks, not CPU).`,
+      metricName: "CPUUtilization",
+      statistic: "Average",
+      ...sustained(t.cpuMinutes),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.cpuPercent,
+      treatMissingData: "missing",
+    },
+    {
+      ...name("pgbouncer-memory-high"),
+      ...service,
+      description: `PgBouncer service memory above ${100 - t.freeableMemoryPercent}% (less than ${t.freeableMemoryPercent}% available, as the seed's memory rule) for 5 minutes.`,
+      metricName: "MemoryUtilization",
+      statistic: "Average",
+      ...sustained(5),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 100 - t.freeableMemoryPercent,
+      treatMissingData: "missing",
+    },
+    {
+      ...name("pgbouncer-unhealthy-targets"),
+      ...targets,
+      description: "A PgBouncer task failed its load balancer health check for 3 minutes.",
+      metricName: "UnHealthyHostCount",
+      statistic: "Maximum",
+      ...sustained(3),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      treatMissingData: "missing",
+    },
+    {
+      ...name("pgbouncer-no-healthy-targets"),
+      ...targets,
+      description:
+        "No healthy PgBouncer task behind the load balancer for 2 minutes: the application cannot connect.",
+      metricName: "HealthyHostCount",
+      statistic: "Minimum",
+      ...sustained(2),
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      treatMissingData: "breaching",
+    },
+  ];
+}

@@ -1,0 +1,210 @@
+/**
+ * The CloudWatch dashboard body, as a pure function of the alarm definitions: the seed's Grafana panels
+ * ("Key Metrics to Monitor": connection pool, database size, active queries) and one graph per alarm,
+ * each drawing every instance's metric with the alarm threshold as a horizontal line, so what pages
+ * someone is exactly what the dashboard shows.
+ *
+ * Not drawn: the seed's table sizes and cache hit ratio are SQL views with no CloudWatch metric on
+ * RDS for PostgreSQL (BufferCacheHitRatio is Aurora-only); statement text stays off the dashboard
+ * because logged statements can carry PHI.
+ */
+import type { AlarmDefinition, PoolerKind } from "./alarmDefinitions";
+
+export interface DashboardInstance {
+  readonly identifier: string;
+  readonly replica: boolean;
+  readonly maxConnections: number;
+  readonly alarms: readonly AlarmDefinition[];
+}
+
+export interface DashboardInput {
+  readonly region: string;
+  readonly title: string;
+  readonly instances: readonly DashboardInstance[];
+  readonly pooler: { readonly kind: PoolerKind | "none"; readonly alarms: readonly AlarmDefinition[] };
+  /** ARNs for the alarm-status widget (CloudWatch shows at most 100). */
+  readonly alarmArns: readonly string[];
+}
+
+/** Widget titles per alarm key, in display order. */
+export const WIDGET_TITLES: Readonly<Record<string, string>> = {
+  "cpu-high": "CPU utilization (%)",
+  "freeable-memory-low": "Freeable memory (bytes)",
+  "free-storage-low": "Free storage / database size (bytes)",
+  "connections-high": "Connections vs max_connections (seed: connection pool)",
+  "replica-lag-high": "Replica lag (s)",
+  "slow-queries": "Slow queries (count/min)",
+  "transaction-ids-high": "Maximum used transaction IDs (wraparound)",
+  "disk-queue-high": "Disk queue depth",
+  "cpu-credits-low": "CPU credit balance",
+  "auth-failures": "Failed logins (count/5 min)",
+  "rds-proxy-pool-high": "RDS Proxy database connections",
+  "rds-proxy-pinned-sessions": "RDS Proxy pinned sessions",
+  "rds-proxy-auth-failures": "RDS Proxy refused logins",
+  "pgbouncer-cpu-high": "PgBouncer CPU (%)",
+  "pgbouncer-memory-high": "PgBouncer memory (%)",
+  "pgbouncer-unhealthy-targets": "PgBouncer unhealthy targets",
+  "pgbouncer-no-healthy-targets": "PgBouncer healthy targets",
+};
+
+type MetricRow = (string | { label?: string; stat?: string; period?: number })[];
+interface Annotation {
+  readonly label: string;
+  readonly value: number;
+}
+export interface Widget {
+  readonly type: "metric" | "text" | "alarm";
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly properties: Record<string, unknown>;
+}
+
+const metricRow = (d: AlarmDefinition, label: string): MetricRow => [
+  d.namespace,
+  d.metricName,
+  ...Object.entries(d.dimensions).flat(),
+  { label, stat: d.statistic, period: d.periodSeconds },
+];
+
+const verb = (d: AlarmDefinition) =>
+  d.comparisonOperator.startsWith("Greater") ? "alarm above" : "alarm below";
+
+/** One graph per alarm key, all instances on it, each distinct threshold as a line. */
+function alarmWidgets(
+  region: string,
+  groups: readonly { label: string; alarms: readonly AlarmDefinition[] }[],
+  extra: (key: string) => Annotation[],
+) {
+  const keys = Object.keys(WIDGET_TITLES).filter((k) =>
+    groups.some((g) => g.alarms.some((a) => a.key === k)),
+  );
+  return keys.map((key) => {
+    const defs = groups.flatMap((g) => g.alarms.filter((a) => a.key === key).map((a) => ({ g, a })));
+    const seen = new Set<number>();
+    const horizontal: Annotation[] = [];
+    for (const { a } of defs) {
+      if (seen.has(a.threshold)) continue;
+      seen.add(a.threshold);
+      horizontal.push({ label: `${verb(a)} ${a.threshold}`, value: a.threshold });
+    }
+    return {
+      type: "metric" as const,
+      properties: {
+        title: WIDGET_TITLES[key],
+        region,
+        view: "timeSeries",
+        stacked: false,
+        metrics: defs.map(({ g, a }) => metricRow(a, g.label)),
+        annotations: { horizontal: [...horizontal, ...extra(key)] },
+        yAxis: { left: { min: 0 } },
+      },
+    };
+  });
+}
+
+export function dashboardBody(input: DashboardInput): { widgets: Widget[] } {
+  const { region } = input;
+  const rdsRows = (metric: string, stat: string) =>
+    input.instances.map(
+      (i): MetricRow => [
+        "AWS/RDS",
+        metric,
+        "DBInstanceIdentifier",
+        i.identifier,
+        { label: `${i.identifier} ${metric}`, stat },
+      ],
+    );
+
+  const content: Omit<Widget, "x" | "y" | "width" | "height">[] = [
+    ...alarmWidgets(
+      region,
+      input.instances.map((i) => ({ label: i.identifier, alarms: i.alarms })),
+      (key) =>
+        key === "connections-high"
+          ? input.instances.map((i) => ({
+              label: `${i.identifier} max_connections`,
+              value: i.maxConnections,
+            }))
+          : [],
+    ),
+    {
+      type: "metric",
+      properties: {
+        title: "Active sessions (seed: active queries; Performance Insights DBLoad)",
+        region,
+        view: "timeSeries",
+        stacked: false,
+        metrics: [...rdsRows("DBLoadCPU", "Average"), ...rdsRows("DBLoadNonCPU", "Average")],
+        yAxis: { left: { min: 0 } },
+      },
+    },
+    {
+      type: "metric",
+      properties: {
+        title: "IOPS",
+        region,
+        view: "timeSeries",
+        stacked: false,
+        metrics: [...rdsRows("ReadIOPS", "Average"), ...rdsRows("WriteIOPS", "Average")],
+        yAxis: { left: { min: 0 } },
+      },
+    },
+    {
+      type: "metric",
+      properties: {
+        title: "I/O latency (s)",
+        region,
+        view: "timeSeries",
+        stacked: false,
+        metrics: [...rdsRows("ReadLatency", "Average"), ...rdsRows("WriteLatency", "Average")],
+        yAxis: { left: { min: 0 } },
+      },
+    },
+    ...alarmWidgets(region, [{ label: input.pooler.kind, alarms: input.pooler.alarms }], () => []),
+  ];
+  if (input.pooler.kind === "rds-proxy" && input.pooler.alarms[0]) {
+    const proxy = input.pooler.alarms[0].dimensions.ProxyName;
+    content.push({
+      type: "metric",
+      properties: {
+        title: "RDS Proxy client connections",
+        region,
+        view: "timeSeries",
+        stacked: false,
+        metrics: [["AWS/RDS", "ClientConnections", "ProxyName", proxy, { label: proxy, stat: "Sum" }]],
+        yAxis: { left: { min: 0 } },
+      },
+    });
+  }
+
+  const header: Widget[] = [
+    {
+      type: "text",
+      x: 0,
+      y: 0,
+      width: 24,
+      height: 2,
+      properties: {
+        markdown: `# ${input.title}\nThresholds from the database guide's "Alerting Thresholds" (CPU, memory, disk, connections, replica lag, slow queries), sized from the instance class; alarms notify the encrypted alarm topic.`,
+      },
+    },
+    {
+      type: "alarm",
+      x: 0,
+      y: 2,
+      width: 24,
+      height: 4,
+      properties: {
+        title: "Alarm status",
+        alarms: input.alarmArns.slice(0, 100),
+        sortBy: "stateUpdatedTimestamp",
+      },
+    },
+  ];
+  const widgets = content.map(
+    (w, n): Widget => ({ ...w, x: (n % 2) * 12, y: 6 + Math.floor(n / 2) * 6, width: 12, height: 6 }),
+  );
+  return { widgets: [...header, ...widgets] };
+}

@@ -1,0 +1,150 @@
+/**
+ * Alarm thresholds sized from the real instance, as pure functions. The seed's "Alerting Thresholds"
+ * are percentages ("Memory: Alert if < 10% available", "Disk Space: < 20% free", "Connection Pool:
+ * > 90% utilization"); CloudWatch alarms need absolute values, so these turn percentages into bytes
+ * and connection counts for the instance class and storage the stack deploys.
+ */
+import { defaultMaxConnections } from "../rds/parameters";
+
+export const MIB = 1024 * 1024;
+export const GIB = 1024 * MIB;
+
+/** Every number an alarm is built from. Percentages are 1–99, durations and counts positive. */
+export interface AlarmThresholds {
+  /** Seed: "CPU Usage: Alert if > 80% for 5 minutes". @default 80 */
+  readonly cpuPercent: number;
+  /** @default 5 */
+  readonly cpuMinutes: number;
+  /** Seed: "Memory: Alert if < 10% available". @default 10 */
+  readonly freeableMemoryPercent: number;
+  /** Seed: "Disk Space: Alert if < 20% free". @default 20 */
+  readonly freeStoragePercent: number;
+  /** Seed: "Connection Pool: Alert if > 90% utilization". @default 90 */
+  readonly connectionsPercent: number;
+  /** Seed: "Replication Lag: Alert if > 10 seconds". @default 10 */
+  readonly replicaLagSeconds: number;
+  /** Seed: "Slow Queries: Alert if query > 5 seconds". @default 5 */
+  readonly slowQuerySeconds: number;
+  /** Transaction-ID wraparound: PostgreSQL stops writes near 2^31; act at 1 billion. @default 1000000000 */
+  readonly maxUsedTransactionIds: number;
+  /** @default 64 */
+  readonly diskQueueDepth: number;
+  /** Burstable classes only: alarm when fewer credits remain. @default 50 */
+  readonly cpuCreditBalance: number;
+  /** Failed logins per 5 minutes (HIPAA 164.308(a)(5)(ii)(C), log-in monitoring). @default 10 */
+  readonly authFailures: number;
+}
+
+/** The seed's numbers, then what a DBA adds. `infra/defaults.ts` declares the same as config defaults. */
+export const SEED_THRESHOLDS: AlarmThresholds = {
+  cpuPercent: 80,
+  cpuMinutes: 5,
+  freeableMemoryPercent: 10,
+  freeStoragePercent: 20,
+  connectionsPercent: 90,
+  replicaLagSeconds: 10,
+  slowQuerySeconds: 5,
+  maxUsedTransactionIds: 1_000_000_000,
+  diskQueueDepth: 64,
+  cpuCreditBalance: 50,
+  authFailures: 10,
+};
+
+const PERCENT_KEYS = [
+  "cpuPercent",
+  "freeableMemoryPercent",
+  "freeStoragePercent",
+  "connectionsPercent",
+] as const;
+const POSITIVE_KEYS = [
+  "cpuMinutes",
+  "replicaLagSeconds",
+  "slowQuerySeconds",
+  "maxUsedTransactionIds",
+  "diskQueueDepth",
+  "cpuCreditBalance",
+  "authFailures",
+] as const;
+
+/** Throws one error listing every bad threshold, naming the key, the value and the fix. */
+export function validateAlarmThresholds(t: AlarmThresholds): void {
+  const problems: string[] = [];
+  for (const k of PERCENT_KEYS) {
+    const v = t[k];
+    if (!Number.isInteger(v) || v < 1 || v > 99)
+      problems.push(`${k}: ${v} is not a percentage from 1 to 99. Use 1 to 99.`);
+  }
+  for (const k of POSITIVE_KEYS) {
+    const v = t[k];
+    if (!Number.isInteger(v) || v < 1)
+      problems.push(`${k}: ${v} is not a positive whole number. Use 1 or more.`);
+  }
+  // CloudWatch evaluates at most 1 day of 1-minute periods (1440 evaluation periods x 60 s).
+  if (Number.isInteger(t.cpuMinutes) && t.cpuMinutes > 1440) {
+    problems.push(
+      `cpuMinutes: ${t.cpuMinutes} is above 1440 (one day), the longest a 1-minute alarm can evaluate. Use 1 to 1440.`,
+    );
+  }
+  if (problems.length) throw new Error(`alarm thresholds: ${problems.join(" ")}`);
+}
+
+/**
+ * The EC2 instance type behind an RDS class: "db.r6g.large" → "r6g.large". `aws.ec2.getInstanceType`
+ * reports its memory. RDS classes without an EC2 twin of the same name (none among db.m/r/t/x today;
+ * a future RDS-only family would be one) make that lookup fail at preview with the type in the message,
+ * which is the clear failure we want rather than a hand-kept table of sizes going stale.
+ */
+export function ec2InstanceType(instanceClass: string): string {
+  const m = /^db\.([a-z0-9-]+\.[a-z0-9]+)$/.exec(instanceClass);
+  if (!m)
+    throw new Error(
+      `instanceClass: "${instanceClass}" is not an RDS instance class. Use one such as "db.r6g.large".`,
+    );
+  return m[1];
+}
+
+/**
+ * Burstable classes (db.t*) earn and spend CPU credits; only they publish CPUCreditBalance. Decided
+ * from the class name so the alarm's existence is known at preview (the EC2 lookup's
+ * `burstablePerformanceSupported` is only known once the lookup resolves).
+ */
+export function isBurstableClass(instanceClass: string): boolean {
+  return /^db\.t\d/.test(instanceClass);
+}
+
+/** FreeableMemory threshold: `percent` of the class's memory (MiB from the EC2 lookup), in bytes. */
+export function freeableMemoryThresholdBytes(memoryMiB: number, percent: number): number {
+  if (!Number.isFinite(memoryMiB) || memoryMiB <= 0) {
+    throw new Error(
+      `memoryMiB: ${memoryMiB} is not a memory size. aws.ec2.getInstanceType returned no memorySize for the class.`,
+    );
+  }
+  return Math.floor((memoryMiB * MIB * percent) / 100);
+}
+
+/**
+ * FreeStorageSpace threshold: `percent` of the storage allocated at deploy time, in bytes.
+ *
+ * Storage autoscaling grows the volume (by at least 10%, when free space is under 10% for 5 minutes),
+ * and CloudWatch has no "allocated storage" metric to divide by. We keep the absolute floor from the
+ * configured allocation: at 20% it fires before autoscaling starts (at 10%), so a human sees growth
+ * coming; after growth the floor still means "less free space than 20% of what we provisioned and
+ * budgeted for". The "low storage" RDS event covers the ceiling (maxAllocatedStorageGb) being reached.
+ * Raising allocatedStorageGb in config moves the floor with it.
+ */
+export function freeStorageThresholdBytes(allocatedStorageGb: number, percent: number): number {
+  return Math.floor((allocatedStorageGb * GIB * percent) / 100);
+}
+
+/**
+ * `max_connections` in effect and the DatabaseConnections threshold (`percent` of it, rounded down).
+ * Unset in the parameter group, RDS uses `LEAST({DBInstanceClassMemory/9531392}, 5000)`.
+ */
+export function connectionsThreshold(
+  memoryMiB: number,
+  percent: number,
+  maxConnections?: number,
+): { maxConnections: number; threshold: number } {
+  const max = maxConnections ?? defaultMaxConnections(memoryMiB * MIB);
+  return { maxConnections: max, threshold: Math.floor((max * percent) / 100) };
+}

@@ -1,0 +1,282 @@
+import { describe, expect, it } from "vitest";
+import {
+  instanceAlarmDefinitions,
+  instanceAlarmKeys,
+  poolerAlarmDefinitions,
+  proxyPoolSize,
+} from "../../../components/monitoring/alarmDefinitions";
+import { dashboardBody } from "../../../components/monitoring/dashboardBody";
+import { SEED_THRESHOLDS } from "../../../components/monitoring/thresholds";
+
+const pick = (ds: ReturnType<typeof instanceAlarmDefinitions>) =>
+  Object.fromEntries(
+    ds.map((d) => [
+      d.key,
+      [
+        d.metricName,
+        d.statistic,
+        d.periodSeconds,
+        d.evaluationPeriods,
+        d.comparisonOperator,
+        d.threshold,
+        d.treatMissingData,
+      ],
+    ]),
+  );
+
+describe("instance alarm definitions", () => {
+  it("gives a primary the seed's alarms and the DBA additions, without ReplicaLag or credits on db.r", () => {
+    expect(instanceAlarmKeys({ replica: false, burstable: false })).toEqual([
+      "cpu-high",
+      "freeable-memory-low",
+      "free-storage-low",
+      "connections-high",
+      "slow-queries",
+      "transaction-ids-high",
+      "disk-queue-high",
+      "auth-failures",
+    ]);
+  });
+
+  it("adds ReplicaLag on replicas and CPUCreditBalance on burstable classes", () => {
+    expect(instanceAlarmKeys({ replica: true, burstable: true })).toEqual([
+      "cpu-high",
+      "freeable-memory-low",
+      "free-storage-low",
+      "connections-high",
+      "replica-lag-high",
+      "slow-queries",
+      "transaction-ids-high",
+      "disk-queue-high",
+      "cpu-credits-low",
+      "auth-failures",
+    ]);
+  });
+
+  it("sizes a db.r6g.large replica with 100 GiB exactly", () => {
+    const ds = instanceAlarmDefinitions({
+      identifier: "x-db-replica-1",
+      replica: true,
+      burstable: false,
+      memoryMiB: 16384,
+      allocatedStorageGb: 100,
+      thresholds: SEED_THRESHOLDS,
+    });
+    expect(pick(ds)).toEqual({
+      "cpu-high": ["CPUUtilization", "Average", 60, 5, "GreaterThanThreshold", 80, "missing"],
+      "freeable-memory-low": [
+        "FreeableMemory",
+        "Average",
+        60,
+        5,
+        "LessThanThreshold",
+        1_717_986_918,
+        "missing",
+      ],
+      "free-storage-low": [
+        "FreeStorageSpace",
+        "Minimum",
+        300,
+        1,
+        "LessThanThreshold",
+        21_474_836_480,
+        "missing",
+      ],
+      "connections-high": ["DatabaseConnections", "Maximum", 60, 5, "GreaterThanThreshold", 1621, "missing"],
+      "replica-lag-high": ["ReplicaLag", "Maximum", 60, 5, "GreaterThanThreshold", 10, "breaching"],
+      "slow-queries": [
+        "SlowQueries-x-db-replica-1",
+        "Sum",
+        60,
+        1,
+        "GreaterThanOrEqualToThreshold",
+        1,
+        "notBreaching",
+      ],
+      "transaction-ids-high": [
+        "MaximumUsedTransactionIDs",
+        "Maximum",
+        300,
+        1,
+        "GreaterThanThreshold",
+        1_000_000_000,
+        "missing",
+      ],
+      "disk-queue-high": ["DiskQueueDepth", "Average", 60, 5, "GreaterThanThreshold", 64, "missing"],
+      "auth-failures": [
+        "AuthFailures-x-db-replica-1",
+        "Sum",
+        300,
+        1,
+        "GreaterThanOrEqualToThreshold",
+        10,
+        "notBreaching",
+      ],
+    });
+    expect(ds.every((d) => d.alarmName === `x-db-replica-1-${d.key}`)).toBe(true);
+  });
+
+  it("follows cpuMinutes for the CPU window and the parameter group's max_connections", () => {
+    const [cpu, , , conns] = instanceAlarmDefinitions({
+      identifier: "x",
+      replica: false,
+      burstable: false,
+      memoryMiB: 4096,
+      allocatedStorageGb: 20,
+      maxConnections: 100,
+      thresholds: { ...SEED_THRESHOLDS, cpuMinutes: 15 },
+    });
+    expect([cpu.periodSeconds, cpu.evaluationPeriods, cpu.datapointsToAlarm]).toEqual([60, 15, 15]);
+    expect(conns.threshold).toBe(90);
+  });
+});
+
+describe("pooler alarm definitions", () => {
+  it("sizes RDS Proxy alarms from its share of max_connections", () => {
+    expect(proxyPoolSize(1802, 75)).toBe(1351);
+    const ds = poolerAlarmDefinitions({
+      kind: "rds-proxy",
+      namePrefix: "s",
+      proxyName: "p",
+      maxConnections: 1802,
+      proxyMaxConnectionsPercent: 75,
+      pinnedSessionsPercent: 50,
+      thresholds: SEED_THRESHOLDS,
+    });
+    expect(ds.map((d) => [d.alarmName, d.metricName, d.dimensions, d.statistic, d.threshold])).toEqual([
+      ["s-rds-proxy-pool-high", "DatabaseConnections", { ProxyName: "p" }, "Maximum", 1215],
+      [
+        "s-rds-proxy-pinned-sessions",
+        "DatabaseConnectionsCurrentlySessionPinned",
+        { ProxyName: "p" },
+        "Maximum",
+        675,
+      ],
+      ["s-rds-proxy-auth-failures", "ClientConnectionsSetupFailedAuth", { ProxyName: "p" }, "Sum", 10],
+    ]);
+  });
+
+  it("watches PgBouncer's ECS service and its load balancer targets", () => {
+    const ds = poolerAlarmDefinitions({
+      kind: "pgbouncer",
+      namePrefix: "s",
+      clusterName: "c",
+      serviceName: "svc",
+      loadBalancerArnSuffix: "net/lb/1",
+      targetGroupArnSuffix: "targetgroup/tg/2",
+      thresholds: SEED_THRESHOLDS,
+    });
+    expect(
+      ds.map((d) => [
+        d.key,
+        d.namespace,
+        d.metricName,
+        d.comparisonOperator,
+        d.threshold,
+        d.treatMissingData,
+      ]),
+    ).toEqual([
+      ["pgbouncer-cpu-high", "AWS/ECS", "CPUUtilization", "GreaterThanThreshold", 80, "missing"],
+      ["pgbouncer-memory-high", "AWS/ECS", "MemoryUtilization", "GreaterThanThreshold", 90, "missing"],
+      [
+        "pgbouncer-unhealthy-targets",
+        "AWS/NetworkELB",
+        "UnHealthyHostCount",
+        "GreaterThanThreshold",
+        0,
+        "missing",
+      ],
+      [
+        "pgbouncer-no-healthy-targets",
+        "AWS/NetworkELB",
+        "HealthyHostCount",
+        "LessThanThreshold",
+        1,
+        "breaching",
+      ],
+    ]);
+    expect(ds[2].dimensions).toEqual({ LoadBalancer: "net/lb/1", TargetGroup: "targetgroup/tg/2" });
+  });
+});
+
+describe("dashboardBody", () => {
+  const primary = instanceAlarmDefinitions({
+    identifier: "p",
+    replica: false,
+    burstable: false,
+    memoryMiB: 16384,
+    allocatedStorageGb: 100,
+    thresholds: SEED_THRESHOLDS,
+  });
+  const replica = instanceAlarmDefinitions({
+    identifier: "r",
+    replica: true,
+    burstable: false,
+    memoryMiB: 16384,
+    allocatedStorageGb: 100,
+    thresholds: SEED_THRESHOLDS,
+  });
+  const body = dashboardBody({
+    region: "us-east-1",
+    title: "t",
+    instances: [
+      { identifier: "p", replica: false, maxConnections: 1802, alarms: primary },
+      { identifier: "r", replica: true, maxConnections: 1802, alarms: replica },
+    ],
+    pooler: { kind: "none", alarms: [] },
+    alarmArns: ["arn:1", "arn:2"],
+  });
+  const widget = (title: string) => {
+    const w = body.widgets.find((x) => x.properties.title === title);
+    if (!w) throw new Error(`no widget ${title}`);
+    return w.properties;
+  };
+
+  it("draws CPU for both instances with the 80% threshold line", () => {
+    expect(widget("CPU utilization (%)")).toMatchObject({
+      metrics: [
+        [
+          "AWS/RDS",
+          "CPUUtilization",
+          "DBInstanceIdentifier",
+          "p",
+          { label: "p", stat: "Average", period: 60 },
+        ],
+        [
+          "AWS/RDS",
+          "CPUUtilization",
+          "DBInstanceIdentifier",
+          "r",
+          { label: "r", stat: "Average", period: 60 },
+        ],
+      ],
+      annotations: { horizontal: [{ label: "alarm above 80", value: 80 }] },
+    });
+  });
+
+  it("draws connections against the alarm threshold and each instance's max_connections", () => {
+    expect(widget("Connections vs max_connections (seed: connection pool)").annotations).toEqual({
+      horizontal: [
+        { label: "alarm above 1621", value: 1621 },
+        { label: "p max_connections", value: 1802 },
+        { label: "r max_connections", value: 1802 },
+      ],
+    });
+  });
+
+  it("draws replica lag for the replica only", () => {
+    expect(widget("Replica lag (s)").metrics).toEqual([
+      ["AWS/RDS", "ReplicaLag", "DBInstanceIdentifier", "r", { label: "r", stat: "Maximum", period: 60 }],
+    ]);
+  });
+
+  it("lists the alarms in a status widget and lays widgets out without overlap", () => {
+    expect(body.widgets[1]).toMatchObject({ type: "alarm", properties: { alarms: ["arn:1", "arn:2"] } });
+    const cells = body.widgets.map((w) => `${w.x},${w.y}`);
+    expect(new Set(cells).size).toBe(cells.length);
+  });
+
+  it("has no pooler widgets without a pooler", () => {
+    expect(body.widgets.some((w) => String(w.properties.title).includes("Proxy"))).toBe(false);
+  });
+});

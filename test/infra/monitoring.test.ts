@@ -1,0 +1,575 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { AlarmTopic } from "../../components/monitoring/alarmTopic";
+import { DatabaseAlarms } from "../../components/monitoring/databaseAlarms";
+import { DatabaseEvents } from "../../components/monitoring/databaseEvents";
+import { PoolerAlarms } from "../../components/monitoring/poolerAlarms";
+import { MOCK_ACCOUNT } from "../../tools/lib/mockCloud";
+import { ofType, one, type RunResult, runStack } from "../../tools/lib/runProgram";
+
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter";
+const TOPIC_ARN = (stack: string) => `arn:aws:sns:us-east-1:${MOCK_ACCOUNT}:verscienta-${stack}-alarms`;
+
+/** The fields every alarm is specified by, for exact comparison. */
+const spec = (r: RunResult, name: string) => {
+  const i = one(r, ALARM, name).inputs;
+  return [
+    i.namespace,
+    i.metricName,
+    i.dimensions,
+    i.statistic,
+    i.period,
+    i.evaluationPeriods,
+    i.datapointsToAlarm,
+    i.comparisonOperator,
+    i.threshold,
+    i.treatMissingData,
+  ];
+};
+
+describe("monitoring (dev: db.t4g.medium, 20 GiB, no replica, no pooler)", () => {
+  let r: RunResult;
+  beforeAll(async () => {
+    r = await runStack({
+      stack: "dev",
+      config: { alarmEmails: ["oncall@example.org"], alarmHttpsEndpoints: ["https://hooks.example.org/a"] },
+    });
+    if (r.error) throw r.error;
+  });
+  const id = "verscienta-dev-db";
+  const rds = { DBInstanceIdentifier: id };
+
+  it("encrypts the alarm topic with the stack's customer-managed key, not alias/aws/sns", () => {
+    const key = one(r, "aws:kms/key:Key", "verscienta-dev-key");
+    expect(one(r, "aws:sns/topic:Topic", "verscienta-dev-alarms").inputs).toMatchObject({
+      name: "verscienta-dev-alarms",
+      kmsMasterKeyId: key.state.arn,
+    });
+  });
+
+  it("lets CloudWatch, RDS events and AWS Backup publish for this account only, and denies publishing without TLS", () => {
+    const policy = JSON.parse(
+      String(one(r, "aws:sns/topicPolicy:TopicPolicy", "verscienta-dev-alarms-policy").inputs.policy),
+    );
+    const bySid = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
+    expect(bySid.CloudWatchAlarmsPublish).toEqual({
+      Sid: "CloudWatchAlarmsPublish",
+      Effect: "Allow",
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: "sns:Publish",
+      Resource: TOPIC_ARN("dev"),
+      Condition: {
+        StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT },
+        ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:us-east-1:${MOCK_ACCOUNT}:alarm:*` },
+      },
+    });
+    expect(bySid.RdsEventsPublish.Principal).toEqual({ Service: "events.rds.amazonaws.com" });
+    expect(bySid.BackupNotificationsPublish.Principal).toEqual({ Service: "backup.amazonaws.com" });
+    expect(bySid.DenyPublishWithoutTls).toEqual({
+      Sid: "DenyPublishWithoutTls",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sns:Publish",
+      Resource: TOPIC_ARN("dev"),
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+  });
+
+  it("subscribes the configured e-mail and HTTPS endpoints", () => {
+    const subs = ofType(r, "aws:sns/topicSubscription:TopicSubscription")
+      .filter((s) => s.inputs.topic === TOPIC_ARN("dev"))
+      .map((s) => [s.inputs.protocol, s.inputs.endpoint, s.inputs.topic]);
+    expect(subs).toEqual([
+      ["email", "oncall@example.org", TOPIC_ARN("dev")],
+      ["https", "https://hooks.example.org/a", TOPIC_ARN("dev")],
+    ]);
+  });
+
+  it("creates exactly the primary's alarms, with CPU credits because the class is burstable", () => {
+    expect(
+      ofType(r, ALARM)
+        .map((a) => a.inputs.name)
+        .sort(),
+    ).toEqual(
+      [
+        "auth-failures",
+        "connections-high",
+        "cpu-credits-low",
+        "cpu-high",
+        "disk-queue-high",
+        "free-storage-low",
+        "freeable-memory-low",
+        "slow-queries",
+        "transaction-ids-high",
+      ].map((k) => `${id}-${k}`),
+    );
+  });
+
+  it("alarms with the seed's thresholds sized from 4096 MiB, 20 GiB and max_connections 450", () => {
+    expect(spec(r, `${id}-cpu-high`)).toEqual([
+      "AWS/RDS",
+      "CPUUtilization",
+      rds,
+      "Average",
+      60,
+      5,
+      5,
+      "GreaterThanThreshold",
+      80,
+      "missing",
+    ]);
+    expect(spec(r, `${id}-freeable-memory-low`)).toEqual([
+      "AWS/RDS",
+      "FreeableMemory",
+      rds,
+      "Average",
+      60,
+      5,
+      5,
+      "LessThanThreshold",
+      429_496_729,
+      "missing",
+    ]);
+    expect(spec(r, `${id}-free-storage-low`)).toEqual([
+      "AWS/RDS",
+      "FreeStorageSpace",
+      rds,
+      "Minimum",
+      300,
+      1,
+      1,
+      "LessThanThreshold",
+      4_294_967_296,
+      "missing",
+    ]);
+    expect(spec(r, `${id}-connections-high`)).toEqual([
+      "AWS/RDS",
+      "DatabaseConnections",
+      rds,
+      "Maximum",
+      60,
+      5,
+      5,
+      "GreaterThanThreshold",
+      405,
+      "missing",
+    ]);
+    expect(spec(r, `${id}-slow-queries`)).toEqual([
+      "Verscienta/PostgreSQL",
+      `SlowQueries-${id}`,
+      {},
+      "Sum",
+      60,
+      1,
+      1,
+      "GreaterThanOrEqualToThreshold",
+      1,
+      "notBreaching",
+    ]);
+    expect(spec(r, `${id}-transaction-ids-high`)).toEqual([
+      "AWS/RDS",
+      "MaximumUsedTransactionIDs",
+      rds,
+      "Maximum",
+      300,
+      1,
+      1,
+      "GreaterThanThreshold",
+      1_000_000_000,
+      "missing",
+    ]);
+    expect(spec(r, `${id}-disk-queue-high`)).toEqual([
+      "AWS/RDS",
+      "DiskQueueDepth",
+      rds,
+      "Average",
+      60,
+      5,
+      5,
+      "GreaterThanThreshold",
+      64,
+      "missing",
+    ]);
+    expect(spec(r, `${id}-cpu-credits-low`)).toEqual([
+      "AWS/RDS",
+      "CPUCreditBalance",
+      rds,
+      "Minimum",
+      300,
+      1,
+      1,
+      "LessThanThreshold",
+      50,
+      "missing",
+    ]);
+    expect(spec(r, `${id}-auth-failures`)).toEqual([
+      "Verscienta/PostgreSQL",
+      `AuthFailures-${id}`,
+      {},
+      "Sum",
+      300,
+      1,
+      1,
+      "GreaterThanOrEqualToThreshold",
+      10,
+      "notBreaching",
+    ]);
+  });
+
+  it("looks the memory up for t4g.medium, the class without its db. prefix", () => {
+    const calls = r.cloud.calls.filter((c) => c.token === "aws:ec2/getInstanceType:getInstanceType");
+    expect(calls.map((c) => c.inputs.instanceType)).toEqual(["t4g.medium"]);
+  });
+
+  it("sends alarm, OK and insufficient-data actions of every alarm to the topic", () => {
+    for (const a of ofType(r, ALARM)) {
+      expect(a.inputs, a.name).toMatchObject({
+        actionsEnabled: true,
+        alarmActions: [TOPIC_ARN("dev")],
+        okActions: [TOPIC_ARN("dev")],
+        insufficientDataActions: [TOPIC_ARN("dev")],
+      });
+    }
+  });
+
+  it("counts slow queries and failed logins with metric filters on the postgresql log group", () => {
+    const filters = ofType(r, FILTER).map((f) => [
+      f.inputs.name,
+      f.inputs.logGroupName,
+      f.inputs.pattern,
+      f.inputs.metricTransformation,
+    ]);
+    const group = `/aws/rds/instance/${id}/postgresql`;
+    const metric = (name: string) => ({
+      name,
+      namespace: "Verscienta/PostgreSQL",
+      value: "1",
+      unit: "Count",
+    });
+    expect(filters).toEqual([
+      [
+        `${id}-slow-queries`,
+        group,
+        '[date, time, session="*:LOG:", label="duration:", ms>=5000, unit="ms", ...]',
+        metric(`SlowQueries-${id}`),
+      ],
+      [
+        `${id}-auth-failed`,
+        group,
+        '[date, time, session="*:FATAL:", method, auth="authentication", failed="failed", ...]',
+        metric(`AuthFailures-${id}`),
+      ],
+      [
+        `${id}-no-hba-entry`,
+        group,
+        '[date, time, session="*:FATAL:", no="no", hba="pg_hba.conf", entry="entry", ...]',
+        metric(`AuthFailures-${id}`),
+      ],
+      [
+        `${id}-hba-rejects`,
+        group,
+        '[date, time, session="*:FATAL:", hba="pg_hba.conf", rejects="rejects", ...]',
+        metric(`AuthFailures-${id}`),
+      ],
+    ]);
+  });
+
+  it("creates the metric filters after the log group they read", () => {
+    const group = one(r, "aws:cloudwatch/logGroup:LogGroup", "verscienta-dev-log-postgresql");
+    for (const f of ofType(r, FILTER)) expect(f.dependencies, f.name).toContain(group.urn);
+  });
+
+  it("subscribes the topic to the instance's failover, failure, storage, maintenance and configuration events", () => {
+    expect(one(r, "aws:rds/eventSubscription:EventSubscription").inputs).toMatchObject({
+      snsTopic: TOPIC_ARN("dev"),
+      sourceType: "db-instance",
+      sourceIds: [id],
+      eventCategories: [
+        "availability",
+        "configuration change",
+        "failover",
+        "failure",
+        "low storage",
+        "maintenance",
+        "read replica",
+      ],
+      enabled: true,
+    });
+  });
+
+  it("builds the dashboard from the same thresholds", () => {
+    const d = one(r, "aws:cloudwatch/dashboard:Dashboard");
+    expect(d.inputs.dashboardName).toBe("verscienta-dev-postgres");
+    const body = JSON.parse(String(d.inputs.dashboardBody));
+    const mem = body.widgets.find(
+      (w: { properties: { title?: string } }) => w.properties.title === "Freeable memory (bytes)",
+    );
+    expect(mem.properties.annotations.horizontal).toEqual([
+      { label: "alarm below 429496729", value: 429_496_729 },
+    ]);
+    expect(body.widgets[1].properties.alarms).toHaveLength(9);
+  });
+
+  it("outputs the topic ARN, the dashboard name and every alarm name", () => {
+    expect(r.outputs.alarmTopicArn).toBe(TOPIC_ARN("dev"));
+    expect(r.outputs.dashboardName).toBe("verscienta-dev-postgres");
+    expect(r.outputs.alarmNames).toHaveLength(9);
+  });
+});
+
+describe("monitoring (prod: db.r6g.large, 100 GiB, one replica, RDS Proxy)", () => {
+  let r: RunResult;
+  beforeAll(async () => {
+    r = await runStack({ stack: "prod" });
+    if (r.error) throw r.error;
+  });
+  const rep = "verscienta-prod-db-replica-1";
+
+  it("has no subscriptions when no endpoint is configured", () => {
+    expect(
+      ofType(r, "aws:sns/topicSubscription:TopicSubscription").filter(
+        (s) => s.inputs.topic === TOPIC_ARN("prod"),
+      ),
+    ).toEqual([]);
+  });
+
+  it("alarms on the primary and the replica, without CPU credits on db.r6g", () => {
+    const names = ofType(r, ALARM).map((a) => String(a.inputs.name));
+    expect(names.filter((n) => n.startsWith("verscienta-prod-db-") && !n.startsWith(rep))).toHaveLength(8);
+    expect(names.filter((n) => n.startsWith(rep))).toHaveLength(9);
+    expect(names.some((n) => n.endsWith("cpu-credits-low"))).toBe(false);
+  });
+
+  it("sizes the replica's alarms from 16384 MiB, 100 GiB and max_connections 1802", () => {
+    const rds = { DBInstanceIdentifier: rep };
+    expect(spec(r, `${rep}-freeable-memory-low`)).toEqual([
+      "AWS/RDS",
+      "FreeableMemory",
+      rds,
+      "Average",
+      60,
+      5,
+      5,
+      "LessThanThreshold",
+      1_717_986_918,
+      "missing",
+    ]);
+    expect(spec(r, `${rep}-free-storage-low`)).toEqual([
+      "AWS/RDS",
+      "FreeStorageSpace",
+      rds,
+      "Minimum",
+      300,
+      1,
+      1,
+      "LessThanThreshold",
+      21_474_836_480,
+      "missing",
+    ]);
+    expect(spec(r, `${rep}-connections-high`)).toEqual([
+      "AWS/RDS",
+      "DatabaseConnections",
+      rds,
+      "Maximum",
+      60,
+      5,
+      5,
+      "GreaterThanThreshold",
+      1621,
+      "missing",
+    ]);
+    expect(spec(r, `${rep}-replica-lag-high`)).toEqual([
+      "AWS/RDS",
+      "ReplicaLag",
+      rds,
+      "Maximum",
+      60,
+      5,
+      5,
+      "GreaterThanThreshold",
+      10,
+      "breaching",
+    ]);
+  });
+
+  it("reads the replica's own postgresql log group", () => {
+    expect(one(r, FILTER, `${rep}-slow-queries`).inputs.logGroupName).toBe(
+      `/aws/rds/instance/${rep}/postgresql`,
+    );
+  });
+
+  it("watches both instances for RDS events", () => {
+    expect(one(r, "aws:rds/eventSubscription:EventSubscription").inputs.sourceIds).toEqual([
+      "verscienta-prod-db",
+      rep,
+    ]);
+  });
+
+  it("alarms on the RDS Proxy pool (75% of 1802 = 1351), pinned sessions and refused logins", () => {
+    const proxy = { ProxyName: "verscienta-prod-proxy" };
+    expect(spec(r, "verscienta-prod-pooler-rds-proxy-pool-high")).toEqual([
+      "AWS/RDS",
+      "DatabaseConnections",
+      proxy,
+      "Maximum",
+      60,
+      5,
+      5,
+      "GreaterThanThreshold",
+      1215,
+      "missing",
+    ]);
+    expect(spec(r, "verscienta-prod-pooler-rds-proxy-pinned-sessions")).toEqual([
+      "AWS/RDS",
+      "DatabaseConnectionsCurrentlySessionPinned",
+      proxy,
+      "Maximum",
+      60,
+      5,
+      5,
+      "GreaterThanThreshold",
+      675,
+      "missing",
+    ]);
+    expect(spec(r, "verscienta-prod-pooler-rds-proxy-auth-failures")).toEqual([
+      "AWS/RDS",
+      "ClientConnectionsSetupFailedAuth",
+      proxy,
+      "Sum",
+      300,
+      1,
+      1,
+      "GreaterThanOrEqualToThreshold",
+      10,
+      "notBreaching",
+    ]);
+  });
+
+  it("outputs 20 alarm names", () => {
+    expect(r.outputs.alarmNames).toHaveLength(20);
+  });
+});
+
+describe("monitoring overrides and poolers", () => {
+  it("follows overridden thresholds and an explicit max_connections", async () => {
+    const r = await runStack({
+      stack: "dev",
+      config: {
+        alarmCpuPercent: 70,
+        alarmCpuMinutes: 10,
+        alarmSlowQuerySeconds: 2,
+        maxConnections: 200,
+        alarmConnectionsPercent: 80,
+      },
+    });
+    if (r.error) throw r.error;
+    const id = "verscienta-dev-db";
+    expect(spec(r, `${id}-cpu-high`).slice(4, 9)).toEqual([60, 10, 10, "GreaterThanThreshold", 70]);
+    expect(one(r, ALARM, `${id}-connections-high`).inputs.threshold).toBe(160);
+    expect(one(r, FILTER, `${id}-slow-queries`).inputs.pattern).toBe(
+      '[date, time, session="*:LOG:", label="duration:", ms>=2000, unit="ms", ...]',
+    );
+  });
+
+  it("alarms on PgBouncer's ECS service and load balancer targets", async () => {
+    const r = await runStack({
+      stack: "dev",
+      config: { pooler: "pgbouncer", pgbouncerImage: `public.ecr.aws/x/pgbouncer@sha256:${"a".repeat(64)}` },
+    });
+    if (r.error) throw r.error;
+    const names = ofType(r, ALARM)
+      .map((a) => String(a.inputs.name))
+      .filter((n) => n.includes("pgbouncer"));
+    expect(names).toEqual(
+      ["cpu-high", "memory-high", "unhealthy-targets", "no-healthy-targets"].map(
+        (k) => `verscienta-dev-pgbouncer-${k}`,
+      ),
+    );
+    const svc = one(r, ALARM, "pgbouncer-cpu-high").inputs;
+    expect([svc.namespace, svc.metricName, Object.keys(svc.dimensions as object)]).toEqual([
+      "AWS/ECS",
+      "CPUUtilization",
+      ["ClusterName", "ServiceName"],
+    ]);
+    const tg = one(r, ALARM, "pgbouncer-unhealthy-targets").inputs;
+    expect(tg.namespace).toBe("AWS/NetworkELB");
+    expect(String((tg.dimensions as Record<string, string>).LoadBalancer)).toMatch(/^net\//);
+    expect(String((tg.dimensions as Record<string, string>).TargetGroup)).toMatch(/^targetgroup\//);
+  });
+});
+
+describe("monitoring components refuse bad arguments", () => {
+  const program = (f: () => void) => () => {
+    f();
+    return {};
+  };
+  it("fails when the topic would use alias/aws/sns", async () => {
+    const r = await runStack({
+      stack: "dev",
+      program: program(
+        () => new AlarmTopic("t", { accountId: "1", region: "us-east-1", kmsKeyArn: "alias/aws/sns" }),
+      ),
+    });
+    expect(r.error?.message).toContain(
+      'kmsKeyArn: "alias/aws/sns" is the AWS-managed SNS key; CloudWatch cannot use it',
+    );
+  });
+
+  it("fails when an HTTPS subscriber is plain http", async () => {
+    const r = await runStack({
+      stack: "dev",
+      program: program(
+        () =>
+          new AlarmTopic("t", {
+            accountId: "1",
+            region: "us-east-1",
+            kmsKeyArn: "arn:k",
+            httpsEndpoints: ["http://x.example"],
+          }),
+      ),
+    });
+    expect(r.error?.message).toContain('httpsEndpoints[0]: "http://x.example" is not an https:// URL');
+  });
+
+  it("fails when a threshold percentage is out of range", async () => {
+    const r = await runStack({
+      stack: "dev",
+      program: program(
+        () =>
+          new DatabaseAlarms("d", {
+            identifier: "d",
+            postgresqlLogGroupName: "/aws/rds/instance/d/postgresql",
+            memoryMiB: 4096,
+            allocatedStorageGb: 20,
+            thresholds: { freeStoragePercent: 100 },
+            topicArn: "arn:t",
+          }),
+      ),
+    });
+    expect(r.error?.message).toContain("freeStoragePercent: 100 is not a percentage from 1 to 99");
+  });
+
+  it("fails when RDS Proxy alarms get no proxy name", async () => {
+    const r = await runStack({
+      stack: "dev",
+      program: program(
+        () =>
+          new PoolerAlarms("p", {
+            kind: "rds-proxy",
+            namePrefix: "p",
+            maxConnections: 100,
+            topicArn: "arn:t",
+          }),
+      ),
+    });
+    expect(r.error?.message).toContain('proxyName: is required when kind is "rds-proxy"');
+  });
+
+  it("fails when the event subscription watches no instance", async () => {
+    const r = await runStack({
+      stack: "dev",
+      program: program(() => new DatabaseEvents("e", { sourceIds: [], topicArn: "arn:t" })),
+    });
+    expect(r.error?.message).toContain("sourceIds: [] watches nothing");
+  });
+});
