@@ -1,0 +1,137 @@
+/**
+ * The pack's roster (RULES, in the order reports list them) and the names of the HIPAA Security Rule
+ * implementation specifications the rules cite. Adding a rule here is the only registration step.
+ */
+import { backupDailyRetention } from "../rules/backup/backupDailyRetention";
+import { backupRdsSelected } from "../rules/backup/backupRdsSelected";
+import { backupVaultEncrypted } from "../rules/backup/backupVaultEncrypted";
+import { backupVaultLocked } from "../rules/backup/backupVaultLocked";
+import { alarmActions } from "../rules/cloudwatch/alarmActions";
+import { logGroupEncrypted } from "../rules/cloudwatch/logGroupEncrypted";
+import { logGroupRetention } from "../rules/cloudwatch/logGroupRetention";
+import { dbSecurityGroupIngress } from "../rules/ec2/dbSecurityGroupIngress";
+import { sgNoPublicIngress } from "../rules/ec2/sgNoPublicIngress";
+import { vpcDefaultSecurityGroupClosed } from "../rules/ec2/vpcDefaultSecurityGroupClosed";
+import { ecsLogsEncrypted } from "../rules/ecs/ecsLogsEncrypted";
+import { ecsNonRootUser } from "../rules/ecs/ecsNonRootUser";
+import { ecsNoPublicIp } from "../rules/ecs/ecsNoPublicIp";
+import { ecsNoSecretEnvironment } from "../rules/ecs/ecsNoSecretEnvironment";
+import { ecsNotPrivileged } from "../rules/ecs/ecsNotPrivileged";
+import { ecsReadOnlyRootFilesystem } from "../rules/ecs/ecsReadOnlyRootFilesystem";
+import { kmsDeletionWindow } from "../rules/kms/kmsDeletionWindow";
+import { kmsKeyRotation } from "../rules/kms/kmsKeyRotation";
+import { kmsNoPolicyLockoutBypass } from "../rules/kms/kmsNoPolicyLockoutBypass";
+import { kmsNoWildcardPrincipal } from "../rules/kms/kmsNoWildcardPrincipal";
+import { rdsAutoMinorVersionUpgrade } from "../rules/rds/rdsAutoMinorVersionUpgrade";
+import { rdsBackupRetention } from "../rules/rds/rdsBackupRetention";
+import { rdsCopyTagsToSnapshot } from "../rules/rds/rdsCopyTagsToSnapshot";
+import { rdsCurrentCa } from "../rules/rds/rdsCurrentCa";
+import { rdsCustomerManagedKey } from "../rules/rds/rdsCustomerManagedKey";
+import { rdsCustomParameterGroup } from "../rules/rds/rdsCustomParameterGroup";
+import { rdsDeletionProtection } from "../rules/rds/rdsDeletionProtection";
+import { rdsEnhancedMonitoring } from "../rules/rds/rdsEnhancedMonitoring";
+import { rdsFinalSnapshot } from "../rules/rds/rdsFinalSnapshot";
+import { rdsIamAuthentication } from "../rules/rds/rdsIamAuthentication";
+import { rdsKeepAutomatedBackups } from "../rules/rds/rdsKeepAutomatedBackups";
+import { rdsLogExports } from "../rules/rds/rdsLogExports";
+import { rdsManagedMasterPassword } from "../rules/rds/rdsManagedMasterPassword";
+import { rdsMultiAz } from "../rules/rds/rdsMultiAz";
+import { rdsNotPubliclyAccessible } from "../rules/rds/rdsNotPubliclyAccessible";
+import { rdsParamConnectionLogging } from "../rules/rds/rdsParamConnectionLogging";
+import { rdsParamForceSsl } from "../rules/rds/rdsParamForceSsl";
+import { rdsParamMinTls } from "../rules/rds/rdsParamMinTls";
+import { rdsParamScram } from "../rules/rds/rdsParamScram";
+import { rdsParamStatementLogging } from "../rules/rds/rdsParamStatementLogging";
+import { rdsPerformanceInsightsEncrypted } from "../rules/rds/rdsPerformanceInsightsEncrypted";
+import { rdsProxyDebugLoggingOff } from "../rules/rds/rdsProxyDebugLoggingOff";
+import { rdsProxyRequireTls } from "../rules/rds/rdsProxyRequireTls";
+import { rdsProxyScramAuth } from "../rules/rds/rdsProxyScramAuth";
+import { rdsProxySecretsAuth } from "../rules/rds/rdsProxySecretsAuth";
+import { rdsStorageEncrypted } from "../rules/rds/rdsStorageEncrypted";
+import { secretCustomerManagedKey } from "../rules/secretsmanager/secretCustomerManagedKey";
+import { secretRecoveryWindow } from "../rules/secretsmanager/secretRecoveryWindow";
+import { secretRotation } from "../rules/secretsmanager/secretRotation";
+import { snsTopicEncrypted } from "../rules/sns/snsTopicEncrypted";
+import { noPlaintextSecrets } from "../rules/stack/noPlaintextSecrets";
+import { prodStatefulProtected } from "../rules/stack/prodStatefulProtected";
+import { rdsAlarmCoverage } from "../rules/stack/rdsAlarmCoverage";
+import type { PolicyRule } from "./types";
+
+export const RULES: readonly PolicyRule[] = [
+  rdsStorageEncrypted,
+  rdsCustomerManagedKey,
+  rdsNotPubliclyAccessible,
+  rdsIamAuthentication,
+  rdsLogExports,
+  rdsEnhancedMonitoring,
+  rdsMultiAz,
+  rdsBackupRetention,
+  rdsDeletionProtection,
+  rdsAutoMinorVersionUpgrade,
+  rdsPerformanceInsightsEncrypted,
+  rdsCurrentCa,
+  rdsCustomParameterGroup,
+  rdsManagedMasterPassword,
+  rdsCopyTagsToSnapshot,
+  rdsFinalSnapshot,
+  rdsKeepAutomatedBackups,
+  rdsParamForceSsl,
+  rdsParamMinTls,
+  rdsParamScram,
+  rdsParamStatementLogging,
+  rdsParamConnectionLogging,
+  rdsProxyRequireTls,
+  rdsProxyDebugLoggingOff,
+  rdsProxyScramAuth,
+  rdsProxySecretsAuth,
+  kmsDeletionWindow,
+  kmsKeyRotation,
+  kmsNoPolicyLockoutBypass,
+  kmsNoWildcardPrincipal,
+  secretCustomerManagedKey,
+  secretRecoveryWindow,
+  secretRotation,
+  alarmActions,
+  logGroupEncrypted,
+  logGroupRetention,
+  snsTopicEncrypted,
+  dbSecurityGroupIngress,
+  sgNoPublicIngress,
+  vpcDefaultSecurityGroupClosed,
+  ecsLogsEncrypted,
+  ecsNoPublicIp,
+  ecsNoSecretEnvironment,
+  ecsNonRootUser,
+  ecsNotPrivileged,
+  ecsReadOnlyRootFilesystem,
+  backupDailyRetention,
+  backupRdsSelected,
+  backupVaultEncrypted,
+  backupVaultLocked,
+  noPlaintextSecrets,
+  prodStatefulProtected,
+  rdsAlarmCoverage,
+];
+
+/** 45 CFR Part 164 Subpart C citations used by the rules, with the standard or specification name. */
+export const HIPAA_CONTROLS: Readonly<Record<string, string>> = {
+  "164.308(a)(1)(ii)(B)": "Security management process: risk management",
+  "164.308(a)(1)(ii)(D)": "Security management process: information system activity review",
+  "164.308(a)(4)(ii)(B)": "Information access management: access authorization (addressable)",
+  "164.308(a)(5)(ii)(B)": "Security awareness and training: protection from malicious software (addressable)",
+  "164.308(a)(5)(ii)(C)": "Security awareness and training: log-in monitoring (addressable)",
+  "164.308(a)(5)(ii)(D)": "Security awareness and training: password management (addressable)",
+  "164.308(a)(6)(ii)": "Security incident procedures: response and reporting",
+  "164.308(a)(7)(ii)(A)": "Contingency plan: data backup plan",
+  "164.308(a)(7)(ii)(B)": "Contingency plan: disaster recovery plan",
+  "164.308(a)(7)(ii)(C)": "Contingency plan: emergency mode operation plan",
+  "164.312(a)(1)": "Access control",
+  "164.312(a)(2)(iv)": "Access control: encryption and decryption (addressable)",
+  "164.312(b)": "Audit controls",
+  "164.312(c)(1)": "Integrity",
+  "164.312(d)": "Person or entity authentication",
+  "164.312(e)(1)": "Transmission security",
+  "164.312(e)(2)(ii)": "Transmission security: encryption (addressable)",
+  "164.316(b)(1)": "Documentation",
+  "164.316(b)(2)(i)": "Documentation: time limit (retain six years)",
+};
