@@ -147,7 +147,12 @@ export class MockCloud implements pulumi.runtime.Mocks {
           secretString: JSON.stringify({ username: "verscienta_admin", password: "mock-master-password" }),
         };
       case "aws:ec2/getPrefixList:getPrefixList":
-        return { id: "pl-63a5400a", prefixListId: "pl-63a5400a", name: inputs.name, cidrBlocks: ["3.5.0.0/19"] };
+        return {
+          id: "pl-63a5400a",
+          prefixListId: "pl-63a5400a",
+          name: inputs.name,
+          cidrBlocks: ["3.5.0.0/19"],
+        };
       case "aws:ec2/getVpc:getVpc":
         return { id: inputs.id, cidrBlock: "10.0.0.0/16", arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT}:vpc/${String(inputs.id)}` };
       default:

@@ -98,14 +98,28 @@ export async function runStack(opts: RunOptions): Promise<RunResult> {
   let outputs: Record<string, unknown> = {};
   let secretOutputs: string[] = [];
   const rejections: Error[] = [];
-  const onRejection = (e: unknown) => rejections.push(e instanceof Error ? e : new Error(String(e)));
+  // A failed apply feeding a resource input (a check that needs an invoke's result, say) surfaces only
+  // as an unhandled rejection while the registration waits forever: stop at the first one.
+  let failed: (e: Error) => void = () => {};
+  const failure = new Promise<never>((_, reject) => {
+    failed = reject;
+  });
+  failure.catch(() => {});
+  const onRejection = (e: unknown) => {
+    const err = e instanceof Error ? e : new Error(String(e));
+    rejections.push(err);
+    failed(err);
+  };
   process.on("unhandledRejection", onRejection);
   try {
     const program = opts.program ?? (await import("../../infra/program")).main;
-    const out = program();
-    await settings.waitForRPCs();
-    ({ outputs, secretOutputs } = await resolveOutputs(out));
-    await settings.waitForRPCs();
+    const run = async () => {
+      const out = program();
+      await settings.waitForRPCs();
+      ({ outputs, secretOutputs } = await resolveOutputs(out));
+      await settings.waitForRPCs();
+    };
+    await Promise.race([run(), failure]);
   } catch (e) {
     error = e instanceof Error ? e : new Error(String(e));
   } finally {

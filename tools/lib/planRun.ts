@@ -1,0 +1,193 @@
+/**
+ * The offline plan: runs the real program under MockCloud with a stack file's config, evaluates the
+ * whole policy pack over every registered resource and the stack, and returns a JSON-ready result with
+ * secrets redacted. No cloud, no credentials, no Pulumi CLI.
+ */
+import { existsSync, readdirSync } from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { loadConfig, PROJECT } from "../../infra/config";
+import { buildPlatform, main, type PlatformOutputs } from "../../infra/program";
+import { evaluateResources, fromRegistrations, type PolicyResult } from "../../policies/lib/evaluate";
+import { RULES } from "../../policies/lib/metadata";
+import { UsageError } from "./cli";
+import type { Registration } from "./mockCloud";
+import { gitCommit, PACK_NAME, type PolicyConfig, packVersion, policyConfigFor, REPO_ROOT } from "./pack";
+import { count } from "./report/model";
+import { redactEvidence, redactText, stringsIn } from "./report/redact";
+import { runStack } from "./runProgram";
+
+export interface PlanResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent?: string;
+  readonly protect: boolean;
+  /** False for component resources. */
+  readonly custom: boolean;
+}
+
+export interface PlanSummary {
+  readonly resources: number;
+  readonly customResources: number;
+  readonly byType: Record<string, number>;
+  readonly rules: number;
+  readonly pass: number;
+  readonly fail: number;
+  readonly notApplicable: number;
+  readonly mandatoryFail: number;
+  readonly advisoryFail: number;
+}
+
+export interface PlanResult {
+  readonly stack: string;
+  readonly environment: string;
+  readonly generatedAt: string;
+  readonly gitCommit?: string;
+  readonly packName: string;
+  readonly packVersion?: string;
+  readonly instances: number;
+  readonly resources: PlanResource[];
+  readonly results: PolicyResult[];
+  readonly summary: PlanSummary;
+  /** Stack outputs; secret ones replaced by "[secret]". */
+  readonly outputs: Record<string, unknown>;
+  readonly timingsMs: { program: number; policies: number };
+}
+
+export interface PlanOptions {
+  readonly stack: string;
+  /**
+   * Databases in the stack: unset runs the program as is; N builds N platforms in one stack, named
+   * `verscienta-<stack>-db<i>` (the benchmark's scaling runs).
+   */
+  readonly instances?: number;
+  /** Overrides the stack's policy config (dev: policies/dev-policy-config.json). */
+  readonly policyConfig?: PolicyConfig;
+  readonly onProgress?: (step: string) => void;
+  readonly now?: () => Date;
+  readonly commit?: string | null;
+  readonly root?: string;
+}
+
+/** Stacks with a `Pulumi.<stack>.yaml`. */
+export function availableStacks(root = REPO_ROOT): string[] {
+  return readdirSync(root)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+/** A program building `n` platforms in one stack, each with unique names and prefixed outputs. */
+export function multiPlatformProgram(n: number): () => Record<string, unknown> {
+  return () => {
+    const cfg = loadConfig();
+    const out: Record<string, unknown> = {};
+    for (let i = 1; i <= n; i++) {
+      const outputs: PlatformOutputs = buildPlatform(cfg, `verscienta-${pulumi.getStack()}-db${i}`);
+      for (const [k, v] of Object.entries(outputs)) out[`db${i}_${k}`] = v;
+    }
+    return out;
+  };
+}
+
+export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
+  const root = opts.root ?? REPO_ROOT;
+  const now = opts.now ?? (() => new Date());
+  const progress = opts.onProgress ?? (() => {});
+  const instances = opts.instances ?? 1;
+  const multi = opts.instances !== undefined;
+  if (!Number.isInteger(instances) || instances < 1 || instances > 500) {
+    throw new UsageError(`--instances must be an integer from 1 to 500, got ${instances}`);
+  }
+  if (!existsSync(path.join(root, `Pulumi.${opts.stack}.yaml`))) {
+    throw new UsageError(
+      `no stack file Pulumi.${opts.stack}.yaml; available stacks: ${availableStacks(root).join(", ") || "none"}`,
+    );
+  }
+
+  progress(
+    `running the program for stack ${opts.stack}${instances > 1 ? ` with ${instances} databases` : ""} under mocks`,
+  );
+  const t0 = performance.now();
+  const run = await runStack({ stack: opts.stack, program: multi ? multiPlatformProgram(instances) : main });
+  const t1 = performance.now();
+  if (run.error) throw new UsageError(`Pulumi.${opts.stack}.yaml: ${run.error.message}`);
+  const environment = run.config[`${PROJECT}:environment`] ?? "unknown";
+
+  const policyConfig = opts.policyConfig ?? policyConfigFor(environment, root);
+  const resources = fromRegistrations(run.registrations);
+  progress(`evaluating ${RULES.length} rules over ${resources.length} resources and the stack`);
+  const raw = evaluateResources(resources, {
+    config: policyConfig,
+    stackName: opts.stack,
+    environment: environment === "dev" || environment === "prod" ? environment : undefined,
+  });
+  const t2 = performance.now();
+  const results = redactResults(raw, run.registrations);
+
+  const byType: Record<string, number> = {};
+  for (const r of run.registrations) byType[r.type] = (byType[r.type] ?? 0) + 1;
+  const c = count(results);
+  const outputs: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(run.outputs))
+    outputs[k] = run.secretOutputs.includes(k) ? "[secret]" : v;
+  return {
+    stack: opts.stack,
+    environment,
+    generatedAt: now().toISOString(),
+    gitCommit: opts.commit === null ? undefined : (opts.commit ?? gitCommit(root)),
+    packName: PACK_NAME,
+    packVersion: packVersion(root),
+    instances,
+    resources: run.registrations.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      ...(r.parent ? { parent: r.parent } : {}),
+      protect: r.protect,
+      custom: r.custom,
+    })),
+    results,
+    summary: {
+      resources: run.registrations.length,
+      customResources: resources.length,
+      byType: Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b))),
+      rules: RULES.length,
+      pass: c.pass,
+      fail: c.fail,
+      notApplicable: c.notApplicable,
+      mandatoryFail: c.mandatoryFail,
+      advisoryFail: c.fail - c.mandatoryFail,
+    },
+    outputs,
+    timingsMs: { program: Math.round(t1 - t0), policies: Math.round(t2 - t1) },
+  };
+}
+
+/**
+ * Evidence and messages without secrets: values of inputs the program marked secret (by key on their
+ * resource, by value everywhere), and secret-looking keys.
+ */
+export function redactResults(
+  results: readonly PolicyResult[],
+  regs: readonly Registration[],
+): PolicyResult[] {
+  const secretKeysByUrn = new Map(regs.map((r) => [r.urn, new Set(r.secretInputs)]));
+  const secretValues = [
+    ...new Set(regs.flatMap((r) => r.secretInputs.flatMap((k) => stringsIn(r.inputs[k])))),
+  ];
+  return results.map((r) => ({
+    ...r,
+    message: redactText(r.message, secretValues),
+    ...(r.evidence
+      ? {
+          evidence: redactEvidence(
+            r.evidence,
+            (r.urn && secretKeysByUrn.get(r.urn)) || new Set(),
+            secretValues,
+          ),
+        }
+      : {}),
+  }));
+}
