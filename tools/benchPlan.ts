@@ -2,11 +2,12 @@
  * `npm run bench:plan [-- --runs <n>] [--sizes 1,10,50]`
  *
  * Wall time and peak memory of the offline plan, each run in a fresh Node process:
- * - `plan CLI prod`: the whole `tools/plan.ts --stack prod` process, launched three ways (tsx's CLI as
- *   the npm script does; `node --require tsx/cjs`, which skips tsx's ESM loader thread; and that with
- *   `--max-semi-space-size=4`); wall time here, peak RSS from /usr/bin/time when installed;
+ * - `plan CLI prod`: the whole `tools/plan.ts --stack prod` process, launched as `npm run plan` does
+ *   (tools/run.cjs: our TypeScript bundled once by esbuild, V8 code cache, young generation 4 MiB) and,
+ *   for comparison, through tsx's CLI with no bundle; wall time here, peak RSS from /usr/bin/time when
+ *   installed;
  * - `prod (in-process)` and `prod × N db`: the plan measured inside the process after the imports
- *   (program under mocks + the full pack), plus the import cost; launched the tuned way.
+ *   (program under mocks + the full pack), plus the import cost; launched as `npm run plan` does.
  * Prints medians, the ratio to the cdk-nag baseline (cdk synth + HIPAA pack for an equivalent RDS
  * stack on this machine: 2.4 s, 450 MiB) and the per-database cost to check it grows linearly.
  */
@@ -16,8 +17,9 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { linearFit, median, table } from "./lib/benchStats";
 import { flag, parseArgs, runCli, UsageError } from "./lib/cli";
+import { findRepoRoot } from "./lib/repoRoot";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = findRepoRoot(__dirname);
 const CDK = { wallS: 2.4, rssMiB: 450 };
 const TIME = "/usr/bin/time";
 const USAGE = "usage: npm run bench:plan -- [--runs <n>] [--sizes 1,10,50]";
@@ -55,11 +57,10 @@ function measure(args: string[]): Promise<{ wallMs: number; rssMiB?: number; std
 
 /** How the plan is launched: the npm script (tsx's CLI), tsx's CommonJS hook, and that plus a smaller young generation. */
 const LAUNCHERS: Record<string, string[]> = {
-  "tsx CLI (npm script)": [path.join("node_modules", "tsx", "dist", "cli.mjs")],
-  "node -r tsx/cjs": ["--require", "tsx/cjs"],
-  "node -r tsx/cjs, semi-space 4 MiB": ["--max-semi-space-size=4", "--require", "tsx/cjs"],
+  "npm run plan (bundled launcher)": ["--max-semi-space-size=4", "tools/run.cjs"],
+  "tsx CLI (no bundle)": [path.join("node_modules", "tsx", "dist", "cli.mjs")],
 };
-const TUNED = LAUNCHERS["node -r tsx/cjs, semi-space 4 MiB"];
+const TUNED = LAUNCHERS["npm run plan (bundled launcher)"];
 
 async function sampleCli(launcher: string[], outFile: string): Promise<Sample> {
   const r = await measure([...launcher, "tools/plan.ts", "--stack", "prod", "--quiet", "--json", outFile]);

@@ -13,7 +13,7 @@
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { Client, type ClientConfig } from "pg";
-import { startPgBouncerForTwin } from "../local/pgbouncer";
+import { defaultLocalSettings, type RunningPgBouncer, startPgBouncerForTwin } from "../local/pgbouncer";
 import { startTwin } from "../local/twin";
 
 interface Cell {
@@ -48,7 +48,10 @@ async function main(): Promise<void> {
   const log = (l: string) => process.stderr.write(`bench:pooling: ${l}\n`);
 
   const twin = await startTwin();
-  const bouncer = await startPgBouncerForTwin(twin);
+  // PgBouncer runs only during its own runs: its idle server connections would otherwise take
+  // max_connections slots from the direct runs.
+  const settings = defaultLocalSettings();
+  let bouncer: RunningPgBouncer | undefined;
   const ca = readFileSync(twin.caCertPath, "utf8");
   const app = twin.roles.find((r) => r.name === "app_user");
   if (!app) throw new Error("the twin has no app_user role");
@@ -70,12 +73,12 @@ async function main(): Promise<void> {
     const maxConn = (await admin.query<{ max_connections: string }>("SHOW max_connections")).rows[0]
       .max_connections;
     log(
-      `PostgreSQL max_connections ${maxConn}; PgBouncer on ${bouncer.port} (pool ${bouncer.settings.defaultPoolSize}+${bouncer.settings.reservePoolSize})`,
+      `PostgreSQL max_connections ${maxConn}; PgBouncer pool ${settings.defaultPoolSize}+${settings.reservePoolSize}`,
     );
 
-    const config = (mode: Cell["mode"]): ClientConfig => ({
+    const config = (port: number): ClientConfig => ({
       host: "127.0.0.1",
-      port: mode === "direct" ? twin.port : bouncer.port,
+      port,
       database: twin.database,
       user: app.name,
       password: app.password,
@@ -84,13 +87,15 @@ async function main(): Promise<void> {
     });
 
     const runOnce = async (mode: Cell["mode"], n: number): Promise<Cell> => {
+      if (mode === "pgbouncer") bouncer = await startPgBouncerForTwin(twin, { settings });
+      const port = mode === "pgbouncer" && bouncer ? bouncer.port : twin.port;
       const clients: Client[] = [];
       let errors = 0;
       const messages = new Set<string>();
       // Connect in waves of 500, as app instances ramp up: a burst of 5000 handshakes at once only
       // measures the listen backlog.
       for (let i = 0; i < n; i += 500) {
-        const wave = Array.from({ length: Math.min(500, n - i) }, () => new Client(config(mode)));
+        const wave = Array.from({ length: Math.min(500, n - i) }, () => new Client(config(port)));
         const ok = await Promise.all(
           wave.map((c) =>
             c.connect().then(
@@ -145,6 +150,8 @@ async function main(): Promise<void> {
       sampling = false;
       await sampler;
       await Promise.all(clients.map((c) => c.end().catch(() => {})));
+      await bouncer?.stop();
+      bouncer = undefined;
       // Let PostgreSQL reap the closed backends before the next run counts connections.
       await new Promise((r) => setTimeout(r, 1000));
       if (messages.size > 0) log(`${mode} ${n}: errors: ${[...messages].join(" | ")}`);
@@ -199,7 +206,7 @@ async function main(): Promise<void> {
     const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, Node ${process.version}`;
     process.stdout.write(
       [
-        `PgBouncer ${bouncer.settings.poolMode} pooling (default_pool_size ${bouncer.settings.defaultPoolSize}, reserve ${bouncer.settings.reservePoolSize}), TLS on both sides; PostgreSQL 16 (max_connections ${maxConn}), TLS; ${seconds} s per run, median of ${trials}; ${machine}`,
+        `PgBouncer ${settings.poolMode} pooling (default_pool_size ${settings.defaultPoolSize}, reserve ${settings.reservePoolSize}), TLS on both sides; PostgreSQL 16 (max_connections ${maxConn}), TLS; ${seconds} s per run, median of ${trials}; ${machine}`,
         "",
         "| clients | path | transactions/s | p95 latency (ms) | errors | server connections (app role) | of best direct |",
         "|---:|---|---:|---:|---:|---:|---:|",
@@ -209,7 +216,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await admin.end().catch(() => {});
-    await bouncer.stop();
+    await bouncer?.stop();
     await twin.stop();
   }
 }

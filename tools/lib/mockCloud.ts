@@ -154,7 +154,11 @@ export class MockCloud implements pulumi.runtime.Mocks {
           cidrBlocks: ["3.5.0.0/19"],
         };
       case "aws:ec2/getVpc:getVpc":
-        return { id: inputs.id, cidrBlock: "10.0.0.0/16", arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT}:vpc/${String(inputs.id)}` };
+        return {
+          id: inputs.id,
+          cidrBlock: "10.0.0.0/16",
+          arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT}:vpc/${String(inputs.id)}`,
+        };
       default:
         return { ...inputs, id: `${args.token}-${short(JSON.stringify(inputs))}` };
     }

@@ -4,8 +4,9 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { UsageError } from "./cli";
 import { describe, isObject, parseJson, readText } from "./json";
+import { findRepoRoot } from "./repoRoot";
 
-export const REPO_ROOT = path.resolve(__dirname, "../..");
+export const REPO_ROOT = findRepoRoot(__dirname);
 
 /** The name `policies/index.ts` gives the PolicyPack (what the engine reports as policyPackName). */
 export const PACK_NAME = "verscienta-hipaa";

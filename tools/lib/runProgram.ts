@@ -8,8 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../../infra/config";
 import { MockCloud, type Registration } from "./mockCloud";
+import { findRepoRoot } from "./repoRoot";
 
-export const REPO_ROOT = path.resolve(__dirname, "../..");
+export const REPO_ROOT = findRepoRoot(__dirname);
 
 // Internal runtime helpers: waitForRPCs drains every outstanding registration, getMonitor gives the
 // mock monitor so MockCloud can record resource options.
