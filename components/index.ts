@@ -1,3 +1,4 @@
 export * from "./kms";
 export * from "./network";
+export * from "./pooling";
 export * from "./rds";

@@ -7,9 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../components/kms";
 import { DatabaseNetwork } from "../components/network";
 import { PostgresInstance, PostgresParameterGroup, ReadReplica } from "../components/rds";
+import { buildAccess } from "./access";
+import { buildBackup } from "./backup";
 import { loadConfig, type PlatformConfig } from "./config";
 import type { StackOutputs } from "./contracts";
 import { BASE_TAGS } from "./defaults";
+import { buildMonitoring } from "./monitoring";
+import { buildPooling } from "./pooling";
 
 /** Everything later parts of the stack (access, pooling, monitoring, backups) compose with. */
 export interface Core {
@@ -125,17 +129,31 @@ export function buildCore(cfg: PlatformConfig, name: string): Core {
       }),
   );
 
-  return { name, cfg, tags, accountId: identity.accountId, partition, key, network, parameterGroup, primary, replicas, protect };
+  return {
+    name,
+    cfg,
+    tags,
+    accountId: identity.accountId,
+    partition,
+    key,
+    network,
+    parameterGroup,
+    primary,
+    replicas,
+    protect,
+  };
 }
 
 /** Builds the whole platform for one database and returns its stack outputs. */
 export function buildPlatform(cfg: PlatformConfig, name: string): PlatformOutputs {
   const core = buildCore(cfg, name);
   const { primary } = core;
-  // wiring: access (issue 3)
-  // wiring: pooling (issue 4)
-  // wiring: monitoring (issue 5)
-  // wiring: backup (issue 8)
+  // Each part composes with the ones before it (see infra/contracts.ts): the proxy authenticates with
+  // the login secrets, monitoring alarms on the pooler, backup notifications go to the alarm topic.
+  const access = buildAccess(core);
+  const pooling = buildPooling(core, access);
+  const monitoring = buildMonitoring(core, pooling.target);
+  const backup = buildBackup(core, monitoring.topicArn);
 
   const coreOutputs: StackOutputs = {
     dbEndpoint: primary.endpoint,
@@ -157,11 +175,18 @@ export function buildPlatform(cfg: PlatformConfig, name: string): PlatformOutput
     connectionStringTemplate: pulumi.secret(
       pulumi.interpolate`postgresql://<user>:<password>@${primary.address}:${primary.port}/${cfg.databaseName}?sslmode=verify-full&sslrootcert=global-bundle.pem`,
     ),
-    appPoolSettings: { ...cfg.appPool, ssl: { rejectUnauthorized: true }, allowExitOnIdle: cfg.environment !== "prod" },
+    appPoolSettings: {
+      ...cfg.appPool,
+      ssl: { rejectUnauthorized: true },
+      allowExitOnIdle: cfg.environment !== "prod",
+    },
   };
   return {
     ...coreOutputs,
-    // wiring: outputs
+    ...access.outputs,
+    ...pooling.outputs,
+    ...monitoring.outputs,
+    ...backup.outputs,
   };
 }
 

@@ -3,11 +3,13 @@
  *
  *   npm run db:local -- [--port 5433] [--data-dir .local/db] [--pooler none|pgbouncer]
  *
- * stdout carries exactly one line, `{"ready":true,"urls":{"<role>":"postgresql://..."}}`, so scripts can
- * parse it; everything else goes to stderr. Runs until SIGINT or SIGTERM, then shuts down cleanly.
+ * stdout carries exactly one line, `{"ready":true,"urls":{"<role>":"postgresql://..."}}` (with
+ * `--pooler pgbouncer` also `"pooled":{"<role>":"postgresql://..."}`, the same roles through PgBouncer),
+ * so scripts can parse it; everything else goes to stderr. Runs until SIGINT or SIGTERM, then shuts down cleanly.
  * Exit codes: 0 clean shutdown, 2 bad arguments or a fixable problem (port taken, unusable data dir),
  * 1 anything else.
  */
+import { startPgBouncerForTwin } from "./pgbouncer";
 import { startTwin, type Twin, TwinError } from "./twin";
 
 export const POOLER_CHOICES = ["none", "pgbouncer"] as const;
@@ -32,7 +34,8 @@ export interface RunningPooler {
 const POOLER_STARTERS: Readonly<Record<PoolerChoice, ((twin: Twin) => Promise<RunningPooler>) | undefined>> =
   {
     none: undefined,
-    pgbouncer: undefined,
+    // The stack's rendered PgBouncer config (components/pooling/pgbouncerConfig.ts), TLS on both sides.
+    pgbouncer: (twin) => startPgBouncerForTwin(twin),
   };
 
 export class UsageError extends Error {
@@ -127,7 +130,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return e instanceof TwinError ? 2 : 1;
   }
 
-  process.stdout.write(`${JSON.stringify({ ready: true, urls: pooler?.urls ?? twin.urls })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ready: true, urls: twin.urls, ...(pooler ? { pooled: pooler.urls } : {}) })}\n`,
+  );
   err(`db:local: log file ${twin.logFile}; CA certificate ${twin.caCertPath}. Ctrl-C to stop.`);
   await shutdown(await stopped);
   return 0;

@@ -1,0 +1,4 @@
+export * from "./pgbouncerConfig";
+export * from "./pgbouncerService";
+export * from "./poolSettings";
+export * from "./rdsProxy";

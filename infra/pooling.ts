@@ -1,0 +1,205 @@
+/**
+ * Pooling (issue 4): RDS Proxy or PgBouncer in front of the primary, chosen by `pooler`, with one set of
+ * pool settings (components/pooling/poolSettings.ts) feeding the pooler, the fit check against
+ * `max_connections` and the app-facing outputs.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  appPoolSettingsPooled,
+  assertPoolFit,
+  defaultAdminReserve,
+  maxConnectionsForMemoryMiB,
+  PGBOUNCER_DEPLOYMENT_MAX_PERCENT,
+  PgBouncerService,
+  type PoolFitInput,
+  poolSettings,
+  RdsProxy,
+} from "../components/pooling";
+import type { AccessResult, PoolingResult, StackOutputs } from "./contracts";
+import type { Core } from "./program";
+
+/** max_connections as the fit check sees it, and the numbers it compared (an output for auditors). */
+interface PoolFit {
+  readonly maxConnections: number;
+  readonly source: "maxConnections" | "instanceClass memory";
+  readonly adminReserve: number;
+}
+
+export function buildPooling(core: Core, access: AccessResult): PoolingResult {
+  const { cfg, name } = core;
+  const settings = poolSettings(cfg);
+  const env = cfg.environment;
+
+  if (cfg.pooler === "none") {
+    return {
+      target: { kind: "none" },
+      outputs: {
+        poolerKind: "none",
+        // No pooler: the "pooled" endpoint is the instance itself, so apps read one output either way.
+        pooledEndpoint: core.primary.endpoint,
+        appPoolSettingsPooled: {
+          host: core.primary.address,
+          port: core.primary.port,
+          database: cfg.databaseName,
+          ...appPoolSettingsPooled("none", settings.app, env),
+        },
+      },
+    };
+  }
+
+  // PgBouncer checks passwords itself (auth_file); IAM-token roles cannot log in through it.
+  const pooledSecrets =
+    cfg.pooler === "pgbouncer" ? access.loginSecrets.filter((s) => !s.iamAuth) : access.loginSecrets;
+  if (pooledSecrets.length === 0) {
+    throw new Error(
+      `pooler: "${cfg.pooler}" has no login role to pool (access produced ${access.loginSecrets.length} secret(s), ` +
+        `${access.loginSecrets.filter((s) => s.iamAuth).length} IAM-only). ` +
+        (cfg.pooler === "pgbouncer"
+          ? "PgBouncer needs password roles: remove them from iamAuthRoles, or use pooler rds-proxy."
+          : ""),
+    );
+  }
+
+  const fitInput = (maxConnections: number): PoolFitInput => ({
+    maxConnections,
+    pooler: cfg.pooler,
+    pgbouncerTasks: Math.ceil((cfg.pgbouncerDesiredCount * PGBOUNCER_DEPLOYMENT_MAX_PERCENT) / 100),
+    pooledRoles: pooledSecrets.length,
+    defaultPoolSize: cfg.pgbouncerDefaultPoolSize,
+    reservePoolSize: cfg.pgbouncerReservePoolSize,
+    proxyMaxConnectionsPercent: cfg.proxyMaxConnectionsPercent,
+    proxyMaxIdleConnectionsPercent: cfg.proxyMaxIdleConnectionsPercent,
+  });
+  // With an explicit maxConnections the check runs now, before anything is registered. Otherwise
+  // max_connections follows the class's memory, which only an invoke knows: the check runs inside an
+  // apply that the pool resources wait for, so a config that cannot fit fails before they exist.
+  let fit: pulumi.Output<PoolFit>;
+  if (cfg.maxConnections !== undefined) {
+    assertPoolFit(fitInput(cfg.maxConnections));
+    fit = pulumi.output({
+      maxConnections: cfg.maxConnections,
+      source: "maxConnections" as const,
+      adminReserve: defaultAdminReserve(cfg.maxConnections),
+    });
+  } else {
+    const instanceType = cfg.instanceClass.replace(/^db\./, "");
+    fit = aws.ec2.getInstanceTypeOutput({ instanceType }).memorySize.apply((mib) => {
+      const m = maxConnectionsForMemoryMiB(mib);
+      return {
+        maxConnections: m,
+        source: "instanceClass memory" as const,
+        adminReserve: defaultAdminReserve(m),
+      };
+    });
+  }
+  const fitChecked = fit.apply((f) => {
+    if (f.source === "instanceClass memory") {
+      try {
+        assertPoolFit(fitInput(f.maxConnections));
+      } catch (e) {
+        throw new Error(
+          `${(e as Error).message} (max_connections ${f.maxConnections} is RDS's default for instanceClass ${cfg.instanceClass}.)`,
+        );
+      }
+    }
+    return true;
+  });
+
+  const common = {
+    vpcId: core.network.vpcId,
+    subnetIds: core.network.subnetIds,
+    dbSecurityGroupId: core.network.securityGroupId,
+    allowedSecurityGroupIds: [...cfg.allowedSecurityGroupIds],
+    allowedCidrs: [...cfg.allowedCidrs],
+    kmsKeyArn: core.key.keyArn,
+    region: cfg.region,
+    accountId: core.accountId,
+    partition: core.partition,
+    poolFitChecked: fitChecked,
+    tags: core.tags,
+  };
+
+  if (cfg.pooler === "rds-proxy") {
+    const proxy = new RdsProxy(name, {
+      ...common,
+      dbInstanceIdentifier: core.primary.identifier,
+      loginSecrets: pooledSecrets.map((s) => ({
+        roleName: s.roleName,
+        secretArn: s.secretArn,
+        iamAuth: s.iamAuth,
+      })),
+      requireIam: cfg.proxyRequireIam,
+      debugLogging: cfg.proxyDebugLogging,
+      pool: settings.proxy,
+    });
+    core.network.allowFromSecurityGroup(`${name}-db-from-proxy`, proxy.securityGroupId, "RDS Proxy");
+    const outputs: StackOutputs = {
+      poolerKind: "rds-proxy",
+      pooledEndpoint: pulumi.interpolate`${proxy.endpoint}:5432`,
+      proxyName: proxy.proxyName,
+      poolFit: fit,
+      appPoolSettingsPooled: {
+        host: proxy.endpoint,
+        port: 5432,
+        database: cfg.databaseName,
+        ...appPoolSettingsPooled("rds-proxy", settings.app, env),
+      },
+    };
+    return {
+      target: { kind: "rds-proxy", proxyName: proxy.proxyName, securityGroupId: proxy.securityGroupId },
+      outputs,
+    };
+  }
+
+  if (cfg.pgbouncerImage === undefined) {
+    throw new Error('pgbouncerImage: is required when pooler is "pgbouncer". Set an image pinned by digest.');
+  }
+  const endpointCidrs =
+    cfg.vpcId !== undefined
+      ? [aws.ec2.getVpcOutput({ id: cfg.vpcId }).cidrBlock]
+      : [pulumi.output(cfg.vpcCidr)];
+  const bouncer = new PgBouncerService(name, {
+    ...common,
+    image: cfg.pgbouncerImage,
+    desiredCount: cfg.pgbouncerDesiredCount,
+    cpu: cfg.pgbouncerCpu,
+    memoryMiB: cfg.pgbouncerMemoryMiB,
+    endpointCidrs,
+    s3PrefixListId: aws.ec2.getPrefixListOutput({ name: `com.amazonaws.${cfg.region}.s3` }).id,
+    dbHost: core.primary.address,
+    dbPort: core.primary.port,
+    databaseName: cfg.databaseName,
+    loginSecrets: pooledSecrets.map((s) => ({ roleName: s.roleName, secretArn: s.secretArn })),
+    pool: settings.pgbouncer,
+    logRetentionDays: cfg.logRetentionDays,
+    protect: core.protect,
+  });
+  core.network.allowFromSecurityGroup(
+    `${name}-db-from-pgbouncer`,
+    bouncer.securityGroupId,
+    "PgBouncer tasks",
+  );
+  return {
+    target: {
+      kind: "pgbouncer",
+      clusterName: bouncer.clusterName,
+      serviceName: bouncer.serviceName,
+      loadBalancerArnSuffix: bouncer.loadBalancerArnSuffix,
+      targetGroupArnSuffix: bouncer.targetGroupArnSuffix,
+      securityGroupId: bouncer.securityGroupId,
+    },
+    outputs: {
+      poolerKind: "pgbouncer",
+      pooledEndpoint: pulumi.interpolate`${bouncer.endpoint}:${bouncer.port}`,
+      pgbouncerLogGroupName: bouncer.logGroupName,
+      poolFit: fit,
+      appPoolSettingsPooled: {
+        host: bouncer.endpoint,
+        port: bouncer.port,
+        database: cfg.databaseName,
+        ...appPoolSettingsPooled("pgbouncer", settings.app, env),
+      },
+    },
+  };
+}
