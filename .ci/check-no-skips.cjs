@@ -14,7 +14,9 @@ for (const suite of report.testResults) {
   }
 }
 if (skipped.length > 0) {
-  console.error(`CI: ${skipped.length} test(s) were skipped; integration tests must run here:\n  ${skipped.join("\n  ")}`);
+  console.error(
+    `CI: ${skipped.length} test(s) were skipped; integration tests must run here:\n  ${skipped.join("\n  ")}`,
+  );
   process.exit(1);
 }
 if (integration === 0) {
@@ -25,4 +27,6 @@ if (report.numFailedTests > 0 || !report.success) {
   console.error(`CI: ${report.numFailedTests} failed test(s).`);
   process.exit(1);
 }
-console.log(`CI: ${report.numPassedTests} passed, ${report.numFailedTests} failed (${integration} integration tests ran, none skipped)`);
+console.log(
+  `CI: ${report.numPassedTests} passed, ${report.numFailedTests} failed (${integration} integration tests ran, none skipped)`,
+);

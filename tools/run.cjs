@@ -24,7 +24,7 @@ try {
 }
 
 const load = Module._load;
-Module._load = function lazyArborist(request, parent, isMain) {
+Module._load = function lazyArborist(request, parent, isMain, ...rest) {
   if (request === "@npmcli/arborist") {
     let real;
     const get = () => {
@@ -38,11 +38,11 @@ Module._load = function lazyArborist(request, parent, isMain) {
       apply: (_t, self, args) => get().apply(self, args),
     });
   }
-  return load.apply(this, arguments);
+  return load.call(this, request, parent, isMain, ...rest);
 };
 
 const entry = process.argv[2];
-if (!entry || !entry.endsWith(".ts")) {
+if (!entry?.endsWith(".ts")) {
   process.stderr.write("usage: node tools/run.cjs <entry.ts> [args...]\n");
   process.exit(2);
 }

@@ -3,6 +3,6 @@ export * from "./accessSql";
 export * from "./databaseAccess";
 export * from "./provider";
 export * from "./roleSecret";
+export * from "./roleSettings";
 export * from "./rotationFunction";
 export * from "./scram";
-export * from "./roleSettings";
