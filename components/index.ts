@@ -1,4 +1,7 @@
+export * from "./backup";
 export * from "./kms";
+export * from "./monitoring";
 export * from "./network";
 export * from "./pooling";
+export * from "./postgres";
 export * from "./rds";

@@ -256,7 +256,7 @@ export function instanceAlarmDefinitions(i: InstanceAlarmInputs): AlarmDefinitio
 // Pooler alarms
 // ---------------------------------------------------------------------------------------------------
 
-export type PoolerKind = "rds-proxy" | "pgbouncer";
+export type AlarmedPoolerKind = "rds-proxy" | "pgbouncer";
 
 export type PoolerAlarmInputs =
   | {
@@ -290,7 +290,7 @@ const PGBOUNCER_KEYS = [
   "pgbouncer-no-healthy-targets",
 ] as const;
 
-export function poolerAlarmKeys(kind: PoolerKind): string[] {
+export function poolerAlarmKeys(kind: AlarmedPoolerKind): string[] {
   return kind === "rds-proxy" ? [...PROXY_KEYS] : [...PGBOUNCER_KEYS];
 }
 

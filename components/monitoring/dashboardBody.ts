@@ -8,7 +8,7 @@
  * RDS for PostgreSQL (BufferCacheHitRatio is Aurora-only); statement text stays off the dashboard
  * because logged statements can carry PHI.
  */
-import type { AlarmDefinition, PoolerKind } from "./alarmDefinitions";
+import type { AlarmDefinition, AlarmedPoolerKind } from "./alarmDefinitions";
 
 export interface DashboardInstance {
   readonly identifier: string;
@@ -21,7 +21,7 @@ export interface DashboardInput {
   readonly region: string;
   readonly title: string;
   readonly instances: readonly DashboardInstance[];
-  readonly pooler: { readonly kind: PoolerKind | "none"; readonly alarms: readonly AlarmDefinition[] };
+  readonly pooler: { readonly kind: AlarmedPoolerKind | "none"; readonly alarms: readonly AlarmDefinition[] };
   /** ARNs for the alarm-status widget (CloudWatch shows at most 100). */
   readonly alarmArns: readonly string[];
 }

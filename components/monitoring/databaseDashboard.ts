@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AlarmDefinition, PoolerKind } from "./alarmDefinitions";
+import type { AlarmDefinition, AlarmedPoolerKind } from "./alarmDefinitions";
 import { dashboardBody } from "./dashboardBody";
 
 export interface DashboardInstanceArgs {
@@ -17,7 +17,7 @@ export interface DatabaseDashboardArgs {
   /** Primary first, then replicas. */
   readonly instances: readonly DashboardInstanceArgs[];
   /** @default "none" */
-  readonly poolerKind?: PoolerKind | "none";
+  readonly poolerKind?: AlarmedPoolerKind | "none";
   /** @default [] */
   readonly poolerAlarms?: pulumi.Input<AlarmDefinition[]>;
   /** Alarm ARNs for the status widget. */

@@ -2,7 +2,7 @@ import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   type AlarmDefinition,
-  type PoolerKind,
+  type AlarmedPoolerKind,
   poolerAlarmDefinitions,
   poolerAlarmKeys,
 } from "./alarmDefinitions";
@@ -10,7 +10,7 @@ import { alarmsFromDefinitions } from "./metricAlarms";
 import { type AlarmThresholds, SEED_THRESHOLDS, validateAlarmThresholds } from "./thresholds";
 
 export interface PoolerAlarmsArgs {
-  readonly kind: PoolerKind;
+  readonly kind: AlarmedPoolerKind;
   /** Prefix of the alarm names (the stack name): `<prefix>-rds-proxy-pool-high`. */
   readonly namePrefix: string;
   /** rds-proxy: the proxy's name (the metrics' ProxyName dimension). */
@@ -36,7 +36,7 @@ export interface PoolerAlarmsArgs {
   readonly tags?: Record<string, string>;
 }
 
-const REQUIRED: Record<PoolerKind, readonly (keyof PoolerAlarmsArgs)[]> = {
+const REQUIRED: Record<AlarmedPoolerKind, readonly (keyof PoolerAlarmsArgs)[]> = {
   "rds-proxy": ["proxyName", "maxConnections"],
   pgbouncer: ["clusterName", "serviceName", "loadBalancerArnSuffix", "targetGroupArnSuffix"],
 };
