@@ -58,11 +58,13 @@ export interface EvaluateOptions {
 }
 
 const SECRET_KEY = /(password|secret(string|binary)?$|token|privatekey)/i;
+/** Keys that name a secret without holding one: ARNs, ids, types (`clientPasswordAuthType`), names. */
+const REFERENCE_KEY = /(Arn|Id|Type|Name|Version|Days)$/;
 
 /** Property values with anything secret-looking redacted. */
 export function redact(v: unknown, key = ""): unknown {
   // Only strings can hold a credential: `manageMasterUserPassword: true` stays visible.
-  if (SECRET_KEY.test(key) && typeof v === "string") return "[redacted]";
+  if (SECRET_KEY.test(key) && !REFERENCE_KEY.test(key) && typeof v === "string") return "[redacted]";
   if (Array.isArray(v)) return v.map((x) => redact(x));
   if (v && typeof v === "object")
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redact(x, k)]));
