@@ -1,4 +1,5 @@
 export * from "./backup";
+export * from "./iam";
 export * from "./kms";
 export * from "./monitoring";
 export * from "./network";

@@ -57,6 +57,7 @@ export function buildCore(cfg: PlatformConfig, name: string): Core {
   });
 
   const network = new DatabaseNetwork(name, {
+    accountId: identity.accountId,
     vpcId: cfg.vpcId,
     privateSubnetIds: cfg.vpcId ? [...cfg.privateSubnetIds] : undefined,
     vpcCidr: cfg.vpcCidr,
@@ -81,6 +82,7 @@ export function buildCore(cfg: PlatformConfig, name: string): Core {
   });
 
   const primary = new PostgresInstance(name, {
+    accountId: identity.accountId,
     identifier: `${name}-db`,
     engineVersion: cfg.engineVersion,
     instanceClass: cfg.instanceClass,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { assumeRolePolicy } from "../iam";
 import { BACKUP_ROLE_MANAGED_POLICIES, MIN_RETENTION_DAYS } from "./defaults";
 import { planRules, retentionProblems, throwIfProblems } from "./rules";
 import { backupSchedules } from "./schedule";
@@ -61,20 +62,7 @@ export class BackupPlan extends pulumi.ComponentResource {
       {
         name: `${name}-role`,
         description: "Assumed by AWS Backup to snapshot, copy and restore (tests, DR) the PHI database.",
-        assumeRolePolicy: pulumi.output(args.accountId).apply((acct) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Effect: "Allow",
-                Principal: { Service: "backup.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                // Confused-deputy guard: only AWS Backup acting for this account.
-                Condition: { StringEquals: { "aws:SourceAccount": acct } },
-              },
-            ],
-          }),
-        ),
+        assumeRolePolicy: assumeRolePolicy("backup.amazonaws.com", args.accountId),
         tags: args.tags,
       },
       { parent: this },

@@ -1,7 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { assumeRolePolicy } from "../iam";
 
 export interface DatabaseNetworkArgs {
+  /** Account that owns the service roles (their trust policies admit only this account). */
+  readonly accountId: pulumi.Input<string>;
   /** Existing VPC. Unset: an isolated VPC is created. */
   readonly vpcId?: pulumi.Input<string>;
   /** Existing private subnets (at least 2 AZs); required with `vpcId`. */
@@ -150,16 +153,7 @@ export class DatabaseNetwork extends pulumi.ComponentResource {
         `${name}-flow-logs`,
         {
           name: `${name}-flow-logs`,
-          assumeRolePolicy: JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Effect: "Allow",
-                Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-                Action: "sts:AssumeRole",
-              },
-            ],
-          }),
+          assumeRolePolicy: assumeRolePolicy("vpc-flow-logs.amazonaws.com", args.accountId),
           tags: args.tags,
         },
         { parent: this },

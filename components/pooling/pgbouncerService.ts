@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { assumeRolePolicy } from "../iam";
 import { POSTGRES_PORT } from "../network/databaseNetwork";
 import { PGBOUNCER_PORT, pgbouncerStartScript, renderPgbouncerIni } from "./pgbouncerConfig";
 import { type PgBouncerPoolSettings, pgbouncerNofile } from "./poolSettings";
@@ -227,19 +228,7 @@ export class PgBouncerService extends pulumi.ComponentResource {
       {
         name: `${n}-execution`,
         description: "ECS agent for PgBouncer: image pull, logs, the pooled roles' secrets",
-        assumeRolePolicy: pulumi.output(args.accountId).apply((acct) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Effect: "Allow",
-                Principal: { Service: "ecs-tasks.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": acct } },
-              },
-            ],
-          }),
-        ),
+        assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com", args.accountId),
         tags: args.tags,
       },
       { parent: this },

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { assumeRolePolicy } from "../iam";
 import { POSTGRES_PORT } from "../network/databaseNetwork";
 import { type ProxyPoolSettings, proxyConnectionPoolConfig } from "./poolSettings";
 
@@ -127,20 +128,7 @@ export class RdsProxy extends pulumi.ComponentResource {
       {
         name: `${name}-proxy`,
         description: "RDS Proxy: reads the app roles' secrets, decrypts them with the stack key",
-        assumeRolePolicy: pulumi.output(args.accountId).apply((acct) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Effect: "Allow",
-                Principal: { Service: "rds.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                // Confused-deputy guard: only RDS acting for this account.
-                Condition: { StringEquals: { "aws:SourceAccount": acct } },
-              },
-            ],
-          }),
-        ),
+        assumeRolePolicy: assumeRolePolicy("rds.amazonaws.com", args.accountId),
         tags: args.tags,
       },
       { parent: this },

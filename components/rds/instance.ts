@@ -1,11 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { assumeRolePolicy } from "../iam";
 
 /** Log types every instance exports to CloudWatch Logs. */
 export const LOG_EXPORTS = ["postgresql", "upgrade"] as const;
 
 export interface PostgresInstanceArgs {
+  /** Account that owns the service roles (their trust policies admit only this account). */
+  readonly accountId: pulumi.Input<string>;
   /** DB instance identifier (lowercase, unique in the account and region). */
   readonly identifier: string;
   readonly engineVersion: string;
@@ -77,16 +80,7 @@ export class PostgresInstance extends pulumi.ComponentResource {
       `${name}-monitoring`,
       {
         name: `${args.identifier}-monitoring`,
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "monitoring.rds.amazonaws.com" },
-              Action: "sts:AssumeRole",
-            },
-          ],
-        }),
+        assumeRolePolicy: assumeRolePolicy("monitoring.rds.amazonaws.com", args.accountId),
         managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"],
         tags: args.tags,
       },

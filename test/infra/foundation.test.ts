@@ -301,10 +301,15 @@ describe("primary instance", () => {
     }
   });
 
-  it("lets the monitoring role be assumed by RDS enhanced monitoring only", () => {
+  it("lets the monitoring role be assumed by RDS enhanced monitoring for this account only", () => {
     const role = one(prod, "aws:iam/role:Role", "-monitoring");
     expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement).toEqual([
-      { Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" },
+      {
+        Effect: "Allow",
+        Principal: { Service: "monitoring.rds.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT } },
+      },
     ]);
     expect(role.inputs.managedPolicyArns).toEqual([
       "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
