@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { isPrivateIpv4Cidr } from "../components/network/databaseNetwork";
 import {
   ALLOWED_EXTENSIONS,
   APP_POOL,
@@ -395,18 +396,6 @@ const closest = (key: string): string | undefined => {
 const minutesOf = (hh: string, mm: string) => Number(hh) * 60 + Number(mm);
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-/** Parses a private (RFC 1918) IPv4 CIDR check. */
-export function isPrivateCidr(cidr: string): boolean {
-  const m = CIDR.exec(cidr);
-  if (!m) return false;
-  const [a, b, c, d, bits] = m.slice(1).map(Number);
-  if ([a, b, c, d].some((o) => o > 255) || bits > 32) return false;
-  if (a === 10) return bits >= 8;
-  if (a === 172 && b >= 16 && b <= 31) return bits >= 12;
-  if (a === 192 && b === 168) return bits >= 16;
-  return false;
-}
-
 /**
  * Validates raw config values (as Pulumi hands them over) for a stack and resolves every default.
  * Collects every problem and throws one {@link ConfigError} listing them all.
@@ -632,7 +621,7 @@ export function parseConfig(
       "lists one subnet; RDS needs private subnets in at least 2 AZs. Add another.",
     );
   }
-  if (v.vpcCidr !== undefined && !isPrivateCidr(v.vpcCidr)) {
+  if (v.vpcCidr !== undefined && !isPrivateIpv4Cidr(v.vpcCidr)) {
     add(
       "vpcCidr",
       v.vpcCidr,
@@ -642,7 +631,7 @@ export function parseConfig(
     add("vpcCidr", v.vpcCidr, "is smaller than /24; it cannot hold the private subnets. Use /16 to /24.");
   }
   for (const [i, cidr] of (v.allowedCidrs ?? []).entries()) {
-    if (!isPrivateCidr(cidr)) {
+    if (!isPrivateIpv4Cidr(cidr)) {
       add(
         `allowedCidrs[${i}]`,
         cidr,

@@ -16,6 +16,7 @@ import {
   poolSettings,
 } from "../components/pooling/poolSettings";
 import { APP_POOL, COMMON_DEFAULTS } from "../infra/defaults";
+import { findFreePort } from "./twin";
 
 export const PGBOUNCER_BIN = "/usr/sbin/pgbouncer";
 
@@ -64,19 +65,6 @@ export function defaultLocalSettings(): PgBouncerPoolSettings {
   }).pgbouncer;
 }
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      const port = typeof a === "object" && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** PgBouncer refuses to run as root: run it as the `postgres` user the twin runs the server as. */
 function runAs(): { uid: number; gid: number } | undefined {
   if (userInfo().uid !== 0) return undefined;
@@ -101,7 +89,7 @@ export async function startPgBouncer(opts: StartPgBouncerOptions): Promise<Runni
     );
   }
   const settings = opts.settings ?? defaultLocalSettings();
-  const port = opts.port ?? (await freePort());
+  const port = opts.port ?? (await findFreePort());
   const owner = runAs();
   const dir = mkdtempSync(path.join(tmpdir(), "verscienta-pgbouncer-"));
   const f = (n: string) => path.join(dir, n);
