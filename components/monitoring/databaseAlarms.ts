@@ -8,7 +8,7 @@ import {
   instanceAlarmKeys,
   slowQueryMetricName,
 } from "./alarmDefinitions";
-import { AUTH_FAILURE_PATTERNS, slowQueryPattern } from "./logPatterns";
+import { AUTH_FAILURE_PATTERNS, slowQueryVariants, variantSuffix } from "./logPatterns";
 import { alarmsFromDefinitions } from "./metricAlarms";
 import {
   type AlarmThresholds,
@@ -79,15 +79,16 @@ export class DatabaseAlarms extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+    // Every pattern in both tokenisations (logPatterns.ts): on any line at most one variant matches, so
+    // the filters feeding one metric sum to the true count whichever way CloudWatch splits fields. The
+    // "collapse" filters keep their original names; the "single" ones add "-single".
+    const slowQueries = identifier.apply(slowQueryMetricName);
+    const authFailures = identifier.apply(authFailureMetricName);
     this.metricFilters = [
-      filter(
-        "slow-queries",
-        slowQueryPattern(thresholds.slowQuerySeconds),
-        identifier.apply(slowQueryMetricName),
+      ...slowQueryVariants(thresholds.slowQuerySeconds).map((v) =>
+        filter(variantSuffix(v), v.pattern, slowQueries),
       ),
-      ...Object.entries(AUTH_FAILURE_PATTERNS).map(([suffix, pattern]) =>
-        filter(suffix, pattern, identifier.apply(authFailureMetricName)),
-      ),
+      ...AUTH_FAILURE_PATTERNS.map((v) => filter(variantSuffix(v), v.pattern, authFailures)),
     ];
 
     this.definitions = pulumi.all([identifier, args.memoryMiB]).apply(([id, memoryMiB]) =>

@@ -234,6 +234,7 @@ describe("monitoring (dev: db.t4g.medium, 20 GiB, no replica, no pooler)", () =>
 
   it("counts slow queries and failed logins with metric filters on the postgresql log group", () => {
     const filters = ofType(r, FILTER).map((f) => [
+      f.name,
       f.inputs.name,
       f.inputs.logGroupName,
       f.inputs.pattern,
@@ -246,32 +247,59 @@ describe("monitoring (dev: db.t4g.medium, 20 GiB, no replica, no pooler)", () =>
       value: "1",
       unit: "Count",
     });
+    // Each pattern twice: CloudWatch either collapses runs of spaces or yields an empty field between
+    // two (the "-single" variants add a gap field); on any line only one of the pair matches, and both
+    // feed the same metric. The original filters keep their names.
+    // Child resources are named after the DatabaseAlarms component ("verscienta-dev-db"), which here
+    // equals the instance identifier the physical names use.
+    const row = (suffix: string, pattern: string, metricName: string) => [
+      `verscienta-dev-db-${suffix}`,
+      `${id}-${suffix}`,
+      group,
+      pattern,
+      metric(metricName),
+    ];
+    const slow = `SlowQueries-${id}`;
+    const auth = `AuthFailures-${id}`;
     expect(filters).toEqual([
-      [
-        `${id}-slow-queries`,
-        group,
+      row(
+        "slow-queries",
         '[date, time, session="*:LOG:", label="duration:", ms>=5000, unit="ms", ...]',
-        metric(`SlowQueries-${id}`),
-      ],
-      [
-        `${id}-auth-failed`,
-        group,
+        slow,
+      ),
+      row(
+        "slow-queries-single",
+        '[date, time, session="*:LOG:", gap, label="duration:", ms>=5000, unit="ms", ...]',
+        slow,
+      ),
+      row(
+        "auth-failed",
         '[date, time, session="*:FATAL:", method, auth="authentication", failed="failed", ...]',
-        metric(`AuthFailures-${id}`),
-      ],
-      [
-        `${id}-no-hba-entry`,
-        group,
+        auth,
+      ),
+      row(
+        "auth-failed-single",
+        '[date, time, session="*:FATAL:", gap, method, auth="authentication", failed="failed", ...]',
+        auth,
+      ),
+      row(
+        "no-hba-entry",
         '[date, time, session="*:FATAL:", no="no", hba="pg_hba.conf", entry="entry", ...]',
-        metric(`AuthFailures-${id}`),
-      ],
-      [
-        `${id}-hba-rejects`,
-        group,
-        '[date, time, session="*:FATAL:", hba="pg_hba.conf", rejects="rejects", ...]',
-        metric(`AuthFailures-${id}`),
-      ],
+        auth,
+      ),
+      row(
+        "no-hba-entry-single",
+        '[date, time, session="*:FATAL:", gap, no="no", hba="pg_hba.conf", entry="entry", ...]',
+        auth,
+      ),
+      row("hba-rejects", '[date, time, session="*:FATAL:", hba="pg_hba.conf", rejects="rejects", ...]', auth),
+      row(
+        "hba-rejects-single",
+        '[date, time, session="*:FATAL:", gap, hba="pg_hba.conf", rejects="rejects", ...]',
+        auth,
+      ),
     ]);
+    expect(ofType(r, FILTER)).toHaveLength(8);
   });
 
   it("creates the metric filters after the log group they read", () => {
@@ -392,10 +420,15 @@ describe("monitoring (prod: db.r6g.large, 100 GiB, one replica, RDS Proxy)", () 
     ]);
   });
 
-  it("reads the replica's own postgresql log group", () => {
-    expect(one(r, FILTER, `${rep}-slow-queries`).inputs.logGroupName).toBe(
-      `/aws/rds/instance/${rep}/postgresql`,
-    );
+  it("reads the replica's own postgresql log group, with both variants of every pattern", () => {
+    for (const suffix of ["slow-queries", "slow-queries-single", "auth-failed-single"])
+      expect(one(r, FILTER, `${rep}-${suffix}`).inputs.logGroupName).toBe(
+        `/aws/rds/instance/${rep}/postgresql`,
+      );
+    const filters = ofType(r, FILTER);
+    expect(filters).toHaveLength(16);
+    expect(new Set(filters.map((f) => f.name)).size).toBe(16);
+    expect(new Set(filters.map((f) => f.inputs.name)).size).toBe(16);
   });
 
   it("watches both instances for RDS events", () => {
@@ -468,6 +501,9 @@ describe("monitoring overrides and poolers", () => {
     expect(one(r, ALARM, `${id}-connections-high`).inputs.threshold).toBe(160);
     expect(one(r, FILTER, `${id}-slow-queries`).inputs.pattern).toBe(
       '[date, time, session="*:LOG:", label="duration:", ms>=2000, unit="ms", ...]',
+    );
+    expect(one(r, FILTER, `${id}-slow-queries-single`).inputs.pattern).toBe(
+      '[date, time, session="*:LOG:", gap, label="duration:", ms>=2000, unit="ms", ...]',
     );
   });
 

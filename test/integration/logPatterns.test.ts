@@ -3,16 +3,24 @@
  * log_line_prefix ('%t:%r:%u@%d:[%p]:') and the parameter group's logging settings
  * (log_min_duration_statement = 1000, log_connections, ...). We run slow, logged-but-fast and fast
  * queries and failed logins, read the server log, and apply each pattern with CloudWatch's
- * space-delimited semantics (components/monitoring/logPatterns.ts).
+ * space-delimited semantics (components/monitoring/logPatterns.ts) under both tokenisations CloudWatch
+ * might use ("collapse": runs of spaces are one separator; "single": two spaces yield an empty field):
+ * in each, the union of a pattern's variants must count every expected line exactly once.
  */
 import { readFileSync } from "node:fs";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AUTH_FAILURE_PATTERNS,
+  authFailurePattern,
   matchSpaceDelimited,
+  type PatternVariant,
   slowQueryPattern,
+  slowQueryVariants,
   splitFields,
+  TOKENISATIONS,
+  type Tokenisation,
+  variantSuffix,
 } from "../../components/monitoring/logPatterns";
 import { COMMON_DEFAULTS } from "../../infra/defaults";
 import { startTwin, type Twin } from "../../local/twin";
@@ -26,6 +34,9 @@ const session = (level: string) =>
 let twin: Twin;
 let lines: string[] = [];
 const withMarker = (marker: string) => lines.filter((l) => l.includes(marker));
+/** The variants (by filter suffix) that match `line` when split the `mode` way. */
+const hits = (variants: readonly PatternVariant[], line: string, mode: Tokenisation) =>
+  variants.filter((v) => matchSpaceDelimited(v.pattern, line, mode).matched).map(variantSuffix);
 const durationLine = (marker: string) => {
   const found = withMarker(marker).filter((l) => l.includes("duration:"));
   expect(found, `duration lines for ${marker}`).toHaveLength(1);
@@ -115,11 +126,31 @@ describe("slow-query metric filter on real PostgreSQL 16 lines", () => {
     expect(withMarker("/* fast */").filter((l) => l.includes("duration:"))).toEqual([]);
   });
 
-  it("counts exactly the two slow statements in the whole log", () => {
-    const matched = lines.filter((l) => matchSpaceDelimited(slowQueryPattern(5), l).matched);
-    expect(matched).toHaveLength(2);
-    expect(matched.every((l) => l.includes("slow-"))).toBe(true);
+  it("splits the real slow line with an empty field after the level and after 'ms' under \"single\"", () => {
+    const f = splitFields(durationLine("slow-simple"), "single");
+    expect(f[2]).toMatch(session("LOG"));
+    expect(f.slice(3, 5)).toEqual(["", "duration:"]);
+    expect(f.slice(6, 9)).toEqual(["ms", "", "statement:"]);
+    const m = matchSpaceDelimited(slowQueryPattern(5, "single"), durationLine("slow-simple"), "single");
+    expect(m.matched).toBe(true);
+    expect(m.fields.gap).toBe("");
+    expect(Number(m.fields.ms)).toBeGreaterThanOrEqual(6000);
   });
+
+  for (const mode of TOKENISATIONS) {
+    it(`counts exactly the two slow statements in the whole log under "${mode}", each with one variant`, () => {
+      const variants = slowQueryVariants(5);
+      const matched = lines.filter((l) => hits(variants, l, mode).length > 0);
+      expect(matched).toHaveLength(2);
+      expect(matched.every((l) => l.includes("slow-"))).toBe(true);
+      // No double counting: each line is matched by exactly one variant, the one for this tokenisation.
+      const only = mode === "collapse" ? "slow-queries" : "slow-queries-single";
+      for (const l of matched) expect(hits(variants, l, mode), l).toEqual([only]);
+      const notSlow = durationLine("logged-not-slow");
+      expect(hits(variants, notSlow, mode)).toEqual([]);
+      expect(hits(slowQueryVariants(1), notSlow, mode)).toHaveLength(1);
+    });
+  }
 });
 
 describe("failed-login metric filters on real PostgreSQL 16 lines", () => {
@@ -134,7 +165,7 @@ describe("failed-login metric filters on real PostgreSQL 16 lines", () => {
     const f = splitFields(line);
     expect(f[2]).toMatch(session("FATAL"));
     expect(f.slice(3, 6)).toEqual(["password", "authentication", "failed"]);
-    const m = matchSpaceDelimited(AUTH_FAILURE_PATTERNS["auth-failed"], line);
+    const m = matchSpaceDelimited(authFailurePattern("auth-failed"), line);
     expect(m.matched).toBe(true);
     expect(m.fields.method).toBe("password");
   });
@@ -143,7 +174,7 @@ describe("failed-login metric filters on real PostgreSQL 16 lines", () => {
     const line = fatal("pg_hba.conf rejects connection");
     expect(splitFields(line)[2]).toMatch(session("FATAL"));
     expect(line).toContain("no encryption");
-    expect(matchSpaceDelimited(AUTH_FAILURE_PATTERNS["hba-rejects"], line).matched).toBe(true);
+    expect(matchSpaceDelimited(authFailurePattern("hba-rejects"), line).matched).toBe(true);
   });
 
   it("matches RDS's 'no pg_hba.conf entry' wording behind the same real prefix", () => {
@@ -151,16 +182,25 @@ describe("failed-login metric filters on real PostgreSQL 16 lines", () => {
     const real = fatal("pg_hba.conf rejects connection");
     const prefix = real.slice(0, real.indexOf("FATAL:") + "FATAL:".length);
     const rds = `${prefix}  no pg_hba.conf entry for host "10.0.0.5", user "${APP}", database "${DB}", no encryption`;
-    expect(matchSpaceDelimited(AUTH_FAILURE_PATTERNS["no-hba-entry"], rds).matched).toBe(true);
+    expect(matchSpaceDelimited(authFailurePattern("no-hba-entry"), rds).matched).toBe(true);
+    for (const mode of TOKENISATIONS)
+      expect(hits(AUTH_FAILURE_PATTERNS, rds, mode)).toEqual([
+        mode === "collapse" ? "no-hba-entry" : "no-hba-entry-single",
+      ]);
   });
 
-  it("counts exactly the two failed logins in the whole log, and no slow-query line", () => {
-    const patterns = Object.values(AUTH_FAILURE_PATTERNS);
-    const matched = lines.filter((l) => patterns.some((p) => matchSpaceDelimited(p, l).matched));
-    expect(matched).toHaveLength(2);
-    expect(matched.some((l) => l.includes("duration:"))).toBe(false);
-    // Each failure is counted once: no line matches two of the patterns feeding the same metric.
-    for (const l of matched)
-      expect(patterns.filter((p) => matchSpaceDelimited(p, l).matched)).toHaveLength(1);
-  });
+  for (const mode of TOKENISATIONS) {
+    it(`counts exactly the two failed logins in the whole log under "${mode}", and no slow-query line`, () => {
+      const matched = lines.filter((l) => hits(AUTH_FAILURE_PATTERNS, l, mode).length > 0);
+      expect(matched).toHaveLength(2);
+      expect(matched.some((l) => l.includes("duration:"))).toBe(false);
+      // Each failure is counted once: no line matches two of the six filters feeding the same metric,
+      // and the one that matches is this tokenisation's variant.
+      const suffix = mode === "collapse" ? "" : "-single";
+      expect(matched.map((l) => hits(AUTH_FAILURE_PATTERNS, l, mode))).toEqual([
+        [`auth-failed${suffix}`],
+        [`hba-rejects${suffix}`],
+      ]);
+    });
+  }
 });
