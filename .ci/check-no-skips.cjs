@@ -27,6 +27,6 @@ if (report.numFailedTests > 0 || !report.success) {
   console.error(`CI: ${report.numFailedTests} failed test(s).`);
   process.exit(1);
 }
-console.log(
-  `CI: ${report.numPassedTests} passed, ${report.numFailedTests} failed (${integration} integration tests ran, none skipped)`,
-);
+console.log(`${integration} integration tests ran against real servers; none skipped.`);
+// The plain closing line CI reads: "N passed, N failed" alone on a line.
+console.log(`CI: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
