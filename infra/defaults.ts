@@ -1,7 +1,11 @@
+import { SEED_THRESHOLDS } from "../components/monitoring/thresholds";
+import { SEED_PGBOUNCER } from "../components/pooling/poolSettings";
+
 /**
  * Every secure default and every environment profile in one place, so a reviewer sees each policy
- * decision in one diff. `infra/config.ts` applies these (Pulumi.yaml declares the same defaults for the
- * CLI; a test keeps the two in step).
+ * decision in one diff. The seed's pool and alarm numbers are the named constants of the components
+ * that use them (`SEED_PGBOUNCER`, `SEED_THRESHOLDS`) and are not restated here. `infra/config.ts`
+ * applies these (Pulumi.yaml declares the same defaults for the CLI; a test keeps the two in step).
  */
 
 export const ENVIRONMENTS = ["dev", "prod"] as const;
@@ -116,27 +120,27 @@ export const COMMON_DEFAULTS = {
   pgbouncerCpu: 512,
   pgbouncerMemoryMiB: 1024,
   /** The seed's 100 cannot "handle 1000s of client connections"; sized for thousands. */
-  pgbouncerMaxClientConn: 10_000,
-  pgbouncerDefaultPoolSize: 20,
-  pgbouncerMinPoolSize: 5,
-  pgbouncerReservePoolSize: 5,
-  pgbouncerReservePoolTimeoutSeconds: 3,
+  pgbouncerMaxClientConn: SEED_PGBOUNCER.maxClientConn,
+  pgbouncerDefaultPoolSize: SEED_PGBOUNCER.defaultPoolSize,
+  pgbouncerMinPoolSize: SEED_PGBOUNCER.minPoolSize,
+  pgbouncerReservePoolSize: SEED_PGBOUNCER.reservePoolSize,
+  pgbouncerReservePoolTimeoutSeconds: SEED_PGBOUNCER.reservePoolTimeoutSeconds,
 
   // Monitoring (the seed's "Alerting Thresholds", then what a DBA adds)
   alarmEmails: [] as string[],
   alarmHttpsEndpoints: [] as string[],
-  alarmCpuPercent: 80,
-  alarmCpuMinutes: 5,
-  alarmFreeableMemoryPercent: 10,
-  alarmFreeStoragePercent: 20,
-  alarmConnectionsPercent: 90,
-  alarmReplicaLagSeconds: 10,
-  alarmSlowQuerySeconds: 5,
+  alarmCpuPercent: SEED_THRESHOLDS.cpuPercent,
+  alarmCpuMinutes: SEED_THRESHOLDS.cpuMinutes,
+  alarmFreeableMemoryPercent: SEED_THRESHOLDS.freeableMemoryPercent,
+  alarmFreeStoragePercent: SEED_THRESHOLDS.freeStoragePercent,
+  alarmConnectionsPercent: SEED_THRESHOLDS.connectionsPercent,
+  alarmReplicaLagSeconds: SEED_THRESHOLDS.replicaLagSeconds,
+  alarmSlowQuerySeconds: SEED_THRESHOLDS.slowQuerySeconds,
   /** Wraparound protection: PostgreSQL stops accepting writes near 2^31; act at ~1 billion. */
-  alarmMaxUsedTransactionIds: 1_000_000_000,
-  alarmDiskQueueDepth: 64,
-  alarmCpuCreditBalance: 50,
-  alarmAuthFailures: 10,
+  alarmMaxUsedTransactionIds: SEED_THRESHOLDS.maxUsedTransactionIds,
+  alarmDiskQueueDepth: SEED_THRESHOLDS.diskQueueDepth,
+  alarmCpuCreditBalance: SEED_THRESHOLDS.cpuCreditBalance,
+  alarmAuthFailures: SEED_THRESHOLDS.authFailures,
 
   // Backups and disaster recovery
   drEnabled: true,

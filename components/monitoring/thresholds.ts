@@ -35,7 +35,7 @@ export interface AlarmThresholds {
   readonly authFailures: number;
 }
 
-/** The seed's numbers, then what a DBA adds. `infra/defaults.ts` declares the same as config defaults. */
+/** The seed's numbers, then what a DBA adds. The config defaults (`infra/defaults.ts`) are these. */
 export const SEED_THRESHOLDS: AlarmThresholds = {
   cpuPercent: 80,
   cpuMinutes: 5,
