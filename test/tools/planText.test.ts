@@ -73,6 +73,31 @@ const plan: PlanResult = {
   },
   outputs: {},
   timingsMs: { program: 1, policies: 1 },
+  preflight: {
+    rules: 32,
+    errors: 1,
+    warnings: 1,
+    violations: [
+      {
+        rule: "sns.notificationTopic.subscriber",
+        severity: "warning",
+        resourceType: "aws:sns/topic:Topic",
+        resourceName: "dev-alarms",
+        message: "has no subscription",
+        fix: "Subscribe on-call.",
+        source: { title: "SNS guide", url: "https://example.test/sns" },
+      },
+      {
+        rule: "rds.replica.sameRegionKmsKey",
+        severity: "error",
+        resourceType: "aws:rds/instance:Instance",
+        resourceName: "db-replica",
+        message: "sets kmsKeyId",
+        fix: "Remove kmsKeyId.",
+        source: { title: "CreateDBInstanceReadReplica", url: "https://example.test/rr" },
+      },
+    ],
+  },
 };
 
 describe("renderPlanText", () => {
@@ -98,7 +123,18 @@ describe("renderPlanText", () => {
         "      a: no alarm",
         "      b: no alarm",
         "",
+        "AWS acceptance preflight (1 errors, 1 warnings):",
+        "  [error] rds.replica.sameRegionKmsKey on aws:rds/instance:Instance db-replica",
+        "      sets kmsKeyId",
+        "      fix: Remove kmsKeyId.",
+        "      source: CreateDBInstanceReadReplica https://example.test/rr",
+        "  [warning] sns.notificationTopic.subscriber on aws:sns/topic:Topic dev-alarms",
+        "      has no subscription",
+        "      fix: Subscribe on-call.",
+        "      source: SNS guide https://example.test/sns",
+        "",
         "Policies: 53 rules, 1 passed, 2 failed (1 mandatory, 1 advisory), 0 not applicable → FAIL",
+        "Preflight: 32 rules, 1 errors, 1 warnings → FAIL (AWS would reject this plan, or it cannot work)",
         "",
       ].join("\n"),
     );

@@ -85,6 +85,21 @@ export function renderPlanText(plan: PlanResult, opts: TextOptions = {}): string
     }
     lines.push("");
   }
+  const pf = plan.preflight;
+  if (pf.violations.length > 0) {
+    lines.push(bold(`AWS acceptance preflight (${pf.errors} errors, ${pf.warnings} warnings):`));
+    for (const v of [...pf.violations].sort((a, b) =>
+      a.severity === b.severity ? a.rule.localeCompare(b.rule) : a.severity === "error" ? -1 : 1,
+    )) {
+      lines.push(
+        `  ${v.severity === "error" ? red("[error]") : yellow("[warning]")} ${v.rule} on ${v.resourceType} ${v.resourceName}`,
+        `      ${v.message}`,
+        `      fix: ${v.fix}`,
+        `      source: ${v.source.title} ${dim(v.source.url)}`,
+      );
+    }
+    lines.push("");
+  }
   const verdict =
     s.mandatoryFail > 0
       ? red("FAIL")
@@ -93,6 +108,9 @@ export function renderPlanText(plan: PlanResult, opts: TextOptions = {}): string
         : green("PASS");
   lines.push(
     `Policies: ${s.rules} rules, ${s.pass} passed, ${s.fail} failed (${s.mandatoryFail} mandatory, ${s.advisoryFail} advisory), ${s.notApplicable} not applicable → ${verdict}`,
+  );
+  lines.push(
+    `Preflight: ${pf.rules} rules, ${pf.errors} errors, ${pf.warnings} warnings → ${pf.errors > 0 ? red("FAIL (AWS would reject this plan, or it cannot work)") : pf.warnings > 0 ? yellow("PASS with warnings") : green("PASS")}`,
   );
   return `${lines.join("\n")}\n`;
 }
