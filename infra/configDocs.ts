@@ -106,7 +106,8 @@ export const CONFIG_DOCS: Record<ConfigKey, KeyDoc> = {
   readReplicaCount: {
     type: "integer",
     section: "Foundation",
-    description: "Read replicas (0–5), encrypted with the same key. prod: at least 1.",
+    description:
+      "Read replicas (0–5). Refused while RDS manages the master password (RDS cannot create a replica of such an instance); see README topology decision.",
   },
   pgauditEnabled: {
     type: "boolean",
@@ -223,7 +224,8 @@ export const CONFIG_DOCS: Record<ConfigKey, KeyDoc> = {
   proxyRequireIam: {
     type: "boolean",
     section: "Pooling",
-    description: "Require IAM authentication at the proxy (needs iamAuthRoles).",
+    description:
+      "End-to-end IAM at the proxy (`IAM_AUTH`): clients and the proxy sign in with IAM; every proxy-served role must be in iamAuthRoles.",
   },
   proxyMaxConnectionsPercent: {
     type: "integer",
@@ -286,7 +288,8 @@ export const CONFIG_DOCS: Record<ConfigKey, KeyDoc> = {
   alarmEmails: {
     type: "array",
     section: "Monitoring",
-    description: "E-mail subscribers of the alarm topic.",
+    description:
+      "E-mail subscribers of the alarm and DR topics. prod: at least one subscriber here or in alarmHttpsEndpoints.",
   },
   alarmHttpsEndpoints: {
     type: "array",

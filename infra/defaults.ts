@@ -9,6 +9,13 @@ import { SEED_PGBOUNCER } from "../components/pooling/poolSettings";
  */
 
 export const ENVIRONMENTS = ["dev", "prod"] as const;
+
+/**
+ * Stacks that hold production data, by name: `prod`, `production`, and names starting or ending with
+ * them (`prod-eu`, `eu-prod`). Such a stack always runs the prod profile: its stack file cannot choose dev.
+ */
+export const PRODUCTION_STACK = /^(prod|production)([-_.].*)?$|[-_.](prod|production)$/i;
+export const isProductionStack = (stack: string): boolean => PRODUCTION_STACK.test(stack);
 export type Environment = (typeof ENVIRONMENTS)[number];
 
 /** RDS hard limits and AWS-allowed values. */
@@ -175,7 +182,11 @@ export const PROFILE_DEFAULTS = {
     deletionProtection: true,
     backupRetentionDays: 35,
     logRetentionDays: HIPAA_RETENTION_DAYS,
-    readReplicaCount: 1,
+    // No read replica: RDS cannot create one while the source's master password is managed by Secrets
+    // Manager (RDS User Guide, "Limitations for Secrets Manager integration with Amazon RDS";
+    // terraform-aws-modules/terraform-aws-rds#512). Availability rests on the Multi-AZ standby, DR on the
+    // cross-region copies: see README "Decision: the prod topology".
+    readReplicaCount: 0,
     pooler: "rds-proxy" as Pooler,
     pgbouncerDesiredCount: 2,
     backupMonthlyRetentionDays: HIPAA_RETENTION_DAYS,

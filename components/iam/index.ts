@@ -1,1 +1,2 @@
 export * from "./assumeRolePolicy";
+export * from "./managedPolicy";

@@ -9,10 +9,21 @@ export interface PostgresParameterGroupArgs extends ParameterOptions {
 }
 
 /**
- * The custom parameter group: the seed's logging and autovacuum settings plus TLS and SCRAM hardening
- * (see `parameters.ts`). Its name carries the family (`<name>-postgres16`): a major upgrade changes the
- * name, so Pulumi creates the new group, points the instance at it, and only then deletes the old one
- * (a group in use cannot be deleted, and a same-named replacement would have to delete first).
+ * The custom parameter group: the guide's logging and autovacuum settings plus TLS and SCRAM hardening
+ * (see `parameters.ts`).
+ *
+ * Major version upgrades: the name is a prefix carrying the family (`<name>-postgres16-<unique>`), so a
+ * new major creates a new group first (a same-named replacement would have to delete first), and the instance is modified with
+ * the new engine version and the new group in one request, as RDS requires for a major upgrade ("Major
+ * version upgrades for RDS for PostgreSQL": a custom group of the new family must be named in the
+ * upgrade). The instance applies changes in its maintenance window (`applyImmediately: false`), so right
+ * after `pulumi up` it is still a member of the old group, and deleting that group fails with
+ * `InvalidDBParameterGroupState: One or more database instances are still members of this parameter
+ * group` (terraform-provider-aws#6448, terraform-aws-modules/terraform-aws-rds-aurora#353). The group is
+ * therefore retained on delete: Pulumi forgets the old group, RDS keeps it until the instance has moved,
+ * and the runbook ("Major version upgrade") deletes it afterwards. A blue/green upgrade is not an option:
+ * RDS does not support blue/green deployments while it manages the master password (RDS User Guide,
+ * "Limitations for Secrets Manager integration with Amazon RDS").
  */
 export class PostgresParameterGroup extends pulumi.ComponentResource {
   readonly name: pulumi.Output<string>;
@@ -24,7 +35,9 @@ export class PostgresParameterGroup extends pulumi.ComponentResource {
     const group = new aws.rds.ParameterGroup(
       `${name}-params`,
       {
-        name: `${name}-${this.family}`,
+        // A prefix, not a fixed name: each replacement (a new family) gets a fresh name, and a group
+        // retained from an earlier stack never blocks creating this one (DBParameterGroupAlreadyExists).
+        namePrefix: `${name}-${this.family}-`,
         family: this.family,
         description: `HIPAA-hardened ${this.family}: TLS only, SCRAM, audit logging`,
         parameters: parameterGroupParameters(args).map((p) => ({
@@ -34,7 +47,7 @@ export class PostgresParameterGroup extends pulumi.ComponentResource {
         })),
         tags: args.tags,
       },
-      { parent: this },
+      { parent: this, retainOnDelete: true },
     );
     this.name = group.name;
     this.registerOutputs({ name: this.name });

@@ -7,6 +7,7 @@ export interface ReadReplicaArgs {
   /** Identifier of the primary (same region). */
   readonly sourceIdentifier: pulumi.Input<string>;
   readonly instanceClass: string;
+  /** Key for Performance Insights. Storage always uses the source's key (same region). */
   readonly kmsKeyArn: pulumi.Input<string>;
   readonly securityGroupIds: pulumi.Input<string>[];
   readonly parameterGroupName: pulumi.Input<string>;
@@ -23,7 +24,7 @@ export interface ReadReplicaArgs {
 }
 
 /**
- * A read replica with the primary's protections: encrypted with the same key, same parameter group,
+ * A read replica with the primary's protections: encrypted with the source's key, same parameter group,
  * monitoring, Performance Insights, log exports, not public. RDS takes no final snapshot of a replica
  * and keeps no automated backups of it: the primary's backups cover the data.
  */
@@ -45,8 +46,9 @@ export class ReadReplica extends pulumi.ComponentResource {
         instanceClass: args.instanceClass,
         storageType: "gp3",
         maxAllocatedStorage: args.maxAllocatedStorageGb,
+        // No kmsKeyId: a same-region replica is always encrypted with the source's key, and the
+        // CreateDBInstanceReadReplica API reference says not to specify KmsKeyId in the same Region.
         storageEncrypted: true,
-        kmsKeyId: args.kmsKeyArn,
         publiclyAccessible: false,
         vpcSecurityGroupIds: args.securityGroupIds,
         parameterGroupName: args.parameterGroupName,

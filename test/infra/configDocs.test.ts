@@ -42,9 +42,15 @@ describe("configuration docs", () => {
       engineLifecycleSupport: "open-source-rds-extended-support",
     };
     for (const [k, v] of Object.entries(declared)) if (v.default !== undefined) raw[k] = v.default;
-    const fromYaml = parseConfig(raw, "us-east-1");
+    // Like environment, a subscriber has no default: prod refuses to run without one.
+    const onCall = ["oncall@example.org"];
+    const fromYaml = parseConfig({ ...raw, alarmEmails: onCall }, "us-east-1");
     const fromCode = parseConfig(
-      { environment: "prod", engineLifecycleSupport: "open-source-rds-extended-support" },
+      {
+        environment: "prod",
+        engineLifecycleSupport: "open-source-rds-extended-support",
+        alarmEmails: onCall,
+      },
       "us-east-1",
     );
     expect(fromYaml).toEqual(fromCode);

@@ -173,11 +173,20 @@ describe("parameter group", () => {
   it("derives the family and the name from the major version, so upgrades create before deleting", async () => {
     const pg = one(prod, "aws:rds/parameterGroup:ParameterGroup");
     expect(pg.inputs.family).toBe("postgres16");
-    expect(pg.inputs.name).toBe("verscienta-prod-postgres16");
+    expect(pg.inputs.namePrefix).toBe("verscienta-prod-postgres16-");
+    expect(pg.inputs.name).toBeUndefined();
     const r = await runStack({ stack: "prod", config: { engineVersion: "17" } });
     const pg17 = one(r, "aws:rds/parameterGroup:ParameterGroup");
-    expect(pg17.inputs).toMatchObject({ family: "postgres17", name: "verscienta-prod-postgres17" });
+    expect(pg17.inputs).toMatchObject({ family: "postgres17", namePrefix: "verscienta-prod-postgres17-" });
     expect(pg17.deleteBeforeReplace).toBe(false);
+  });
+
+  it("is retained on delete, so a major upgrade pending in the maintenance window never fails on the old group in use", () => {
+    // RDS refuses to delete a group an instance still uses (InvalidDBParameterGroupState,
+    // terraform-provider-aws#6448); the instance moves only when the upgrade runs.
+    for (const r of [dev, prod]) {
+      expect(one(r, "aws:rds/parameterGroup:ParameterGroup").retainOnDelete).toBe(true);
+    }
   });
 
   it("sets TLS, SCRAM and the seed's audit logging", () => {
@@ -258,7 +267,11 @@ describe("primary instance", () => {
       });
       expect(db.inputs.password).toBeUndefined();
       expect(db.inputs.monitoringRoleArn).toBe(one(r, "aws:iam/role:Role", "-monitoring").state.arn);
-      expect(db.inputs.parameterGroupName).toBe(`verscienta-${r.stack}-postgres16`);
+      expect(db.inputs.parameterGroupName).toBe(one(r, "aws:rds/parameterGroup:ParameterGroup").state.name);
+      expect(db.inputs.parameterGroupName).toMatch(
+        new RegExp(`^verscienta-${r.stack}-postgres16-[0-9a-z]{26}$`),
+      );
+      expect(db.inputs.allowMajorVersionUpgrade).toBe(true);
       expect(db.inputs.finalSnapshotIdentifier).toMatch(
         new RegExp(`^verscienta-${r.stack}-db-final-[0-9a-f]{8}$`),
       );
@@ -318,20 +331,48 @@ describe("primary instance", () => {
 });
 
 describe("read replicas", () => {
-  it("has one in prod and none in dev, encrypted with the same key and parameter group", () => {
+  it("has none in either stack: RDS cannot replicate an instance whose master password it manages", () => {
+    // RDS User Guide, "Limitations for Secrets Manager integration with Amazon RDS".
     expect(ofType(dev, INSTANCE)).toHaveLength(1);
-    const replica = one(prod, INSTANCE, "-replica-1-instance");
+    expect(ofType(prod, INSTANCE)).toHaveLength(1);
+    expect(primaryOf(prod).inputs.manageMasterUserPassword).toBe(true);
+  });
+
+  it("a ReadReplica inherits the source's key: no kmsKeyId in the same region, same parameter group", async () => {
+    const { ReadReplica } = await import("../../components/rds");
+    const r = await runStack({
+      stack: "prod",
+      program: () => {
+        new ReadReplica("rr", {
+          identifier: "db-replica-1",
+          sourceIdentifier: "db",
+          instanceClass: "db.r6g.large",
+          kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
+          securityGroupIds: ["sg-1"],
+          parameterGroupName: "pg",
+          caCertIdentifier: "rds-ca-rsa2048-g1",
+          monitoringRoleArn: "arn:aws:iam::123456789012:role/m",
+          monitoringIntervalSeconds: 60,
+          performanceInsightsRetentionDays: 7,
+          maintenanceWindow: "sun:05:00-sun:06:00",
+          deletionProtection: true,
+          logRetentionDays: 2192,
+          maxAllocatedStorageGb: 1000,
+        });
+        return {};
+      },
+    });
+    const replica = one(r, INSTANCE, "rr-instance");
+    expect(replica.inputs.kmsKeyId).toBeUndefined();
     expect(replica.inputs).toMatchObject({
-      identifier: "verscienta-prod-db-replica-1",
-      replicateSourceDb: "verscienta-prod-db",
+      identifier: "db-replica-1",
+      replicateSourceDb: "db",
       storageEncrypted: true,
-      kmsKeyId: keyArnOf(prod),
       publiclyAccessible: false,
-      parameterGroupName: "verscienta-prod-postgres16",
+      parameterGroupName: "pg",
       iamDatabaseAuthenticationEnabled: true,
       performanceInsightsEnabled: true,
-      performanceInsightsKmsKeyId: keyArnOf(prod),
-      monitoringInterval: 60,
+      performanceInsightsKmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k",
       caCertIdentifier: "rds-ca-rsa2048-g1",
       enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
       deletionProtection: true,
@@ -346,7 +387,6 @@ describe("protection of stateful resources", () => {
       expect.arrayContaining([
         "aws:kms/key:Key verscienta-prod-key",
         "aws:rds/instance:Instance verscienta-prod-instance",
-        "aws:rds/instance:Instance verscienta-prod-replica-1-instance",
         "aws:cloudwatch/logGroup:LogGroup verscienta-prod-log-postgresql",
         "aws:cloudwatch/logGroup:LogGroup verscienta-prod-log-upgrade",
         "aws:cloudwatch/logGroup:LogGroup verscienta-prod-flow-logs",
@@ -376,8 +416,6 @@ describe("stack outputs", () => {
       logGroupNames: [
         "/aws/rds/instance/verscienta-prod-db/postgresql",
         "/aws/rds/instance/verscienta-prod-db/upgrade",
-        "/aws/rds/instance/verscienta-prod-db-replica-1/postgresql",
-        "/aws/rds/instance/verscienta-prod-db-replica-1/upgrade",
       ],
     });
     expect(prod.outputs.masterSecretArn).toMatch(

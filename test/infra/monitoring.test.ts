@@ -345,96 +345,39 @@ describe("monitoring (dev: db.t4g.medium, 20 GiB, no replica, no pooler)", () =>
   });
 });
 
-describe("monitoring (prod: db.r6g.large, 100 GiB, one replica, RDS Proxy)", () => {
+describe("monitoring (prod: db.r6g.large, 100 GiB, no replica, RDS Proxy)", () => {
   let r: RunResult;
   beforeAll(async () => {
     r = await runStack({ stack: "prod" });
     if (r.error) throw r.error;
   });
-  const rep = "verscienta-prod-db-replica-1";
 
-  it("has no subscriptions when no endpoint is configured", () => {
-    expect(
-      ofType(r, "aws:sns/topicSubscription:TopicSubscription").filter(
-        (s) => s.inputs.topic === TOPIC_ARN("prod"),
-      ),
-    ).toEqual([]);
+  it("subscribes the on-call address from the prod stack file, so alarms reach someone", () => {
+    const subs = ofType(r, "aws:sns/topicSubscription:TopicSubscription").filter(
+      (s) => s.inputs.topic === TOPIC_ARN("prod"),
+    );
+    expect(subs.map((s) => [s.inputs.protocol, s.inputs.endpoint])).toEqual([
+      ["email", "dba-oncall@verscienta.health"],
+    ]);
   });
 
-  it("alarms on the primary and the replica, without CPU credits on db.r6g", () => {
+  it("alarms on the primary only (no replica: see README topology decision), without CPU credits on db.r6g", () => {
     const names = ofType(r, ALARM).map((a) => String(a.inputs.name));
-    expect(names.filter((n) => n.startsWith("verscienta-prod-db-") && !n.startsWith(rep))).toHaveLength(8);
-    expect(names.filter((n) => n.startsWith(rep))).toHaveLength(9);
+    expect(names.filter((n) => n.startsWith("verscienta-prod-db-"))).toHaveLength(8);
+    expect(names.some((n) => n.includes("replica"))).toBe(false);
     expect(names.some((n) => n.endsWith("cpu-credits-low"))).toBe(false);
   });
 
-  it("sizes the replica's alarms from 16384 MiB, 100 GiB and max_connections 1802", () => {
-    const rds = { DBInstanceIdentifier: rep };
-    expect(spec(r, `${rep}-freeable-memory-low`)).toEqual([
-      "AWS/RDS",
-      "FreeableMemory",
-      rds,
-      "Average",
-      60,
-      5,
-      5,
-      "LessThanThreshold",
-      1_717_986_918,
-      "missing",
-    ]);
-    expect(spec(r, `${rep}-free-storage-low`)).toEqual([
-      "AWS/RDS",
-      "FreeStorageSpace",
-      rds,
-      "Minimum",
-      300,
-      1,
-      1,
-      "LessThanThreshold",
-      21_474_836_480,
-      "missing",
-    ]);
-    expect(spec(r, `${rep}-connections-high`)).toEqual([
-      "AWS/RDS",
-      "DatabaseConnections",
-      rds,
-      "Maximum",
-      60,
-      5,
-      5,
-      "GreaterThanThreshold",
-      1621,
-      "missing",
-    ]);
-    expect(spec(r, `${rep}-replica-lag-high`)).toEqual([
-      "AWS/RDS",
-      "ReplicaLag",
-      rds,
-      "Maximum",
-      60,
-      5,
-      5,
-      "GreaterThanThreshold",
-      10,
-      "breaching",
-    ]);
-  });
-
-  it("reads the replica's own postgresql log group, with both variants of every pattern", () => {
-    for (const suffix of ["slow-queries", "slow-queries-single", "auth-failed-single"])
-      expect(one(r, FILTER, `${rep}-${suffix}`).inputs.logGroupName).toBe(
-        `/aws/rds/instance/${rep}/postgresql`,
-      );
+  it("reads the primary's postgresql log group, with both variants of every pattern", () => {
     const filters = ofType(r, FILTER);
-    expect(filters).toHaveLength(16);
-    expect(new Set(filters.map((f) => f.name)).size).toBe(16);
-    expect(new Set(filters.map((f) => f.inputs.name)).size).toBe(16);
+    expect(filters).toHaveLength(8);
+    for (const f of filters)
+      expect(f.inputs.logGroupName).toBe("/aws/rds/instance/verscienta-prod-db/postgresql");
   });
 
-  it("watches both instances for RDS events", () => {
+  it("watches the instance for RDS events", () => {
     expect(one(r, "aws:rds/eventSubscription:EventSubscription").inputs.sourceIds).toEqual([
       "verscienta-prod-db",
-      rep,
     ]);
   });
 
@@ -478,8 +421,8 @@ describe("monitoring (prod: db.r6g.large, 100 GiB, one replica, RDS Proxy)", () 
     ]);
   });
 
-  it("outputs 20 alarm names", () => {
-    expect(r.outputs.alarmNames).toHaveLength(20);
+  it("outputs 11 alarm names", () => {
+    expect(r.outputs.alarmNames).toHaveLength(11);
   });
 });
 
@@ -510,7 +453,10 @@ describe("monitoring overrides and poolers", () => {
   it("alarms on PgBouncer's ECS service and load balancer targets", async () => {
     const r = await runStack({
       stack: "dev",
-      config: { pooler: "pgbouncer", pgbouncerImage: `public.ecr.aws/x/pgbouncer@sha256:${"a".repeat(64)}` },
+      config: {
+        pooler: "pgbouncer",
+        pgbouncerImage: `${MOCK_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/pgbouncer@sha256:${"a".repeat(64)}`,
+      },
     });
     if (r.error) throw r.error;
     const names = ofType(r, ALARM)

@@ -91,7 +91,11 @@ export class MockCloud implements pulumi.runtime.Mocks {
   } {
     const region = this.regionOf(args.provider);
     const inputs = args.inputs as Record<string, unknown>;
-    const state = { ...inputs, ...computed(args.type, args.name, inputs, region) };
+    const named =
+      typeof inputs.namePrefix === "string" && inputs.name === undefined
+        ? { ...inputs, name: prefixedUniqueId(inputs.namePrefix, args.type + args.name) }
+        : inputs;
+    const state = { ...named, ...computed(args.type, args.name, named, region) };
     const id = (state.id as string | undefined) ?? `${args.name}-${short(args.type + args.name)}`;
     delete state.id;
     return { id, state };
@@ -261,7 +265,32 @@ function unwrapDeep(v: unknown): { value: unknown; secret: boolean } {
   return { value: v, secret: false };
 }
 
+/** ARNs of the short-lived-mode CAs registered so far (what a Certificate's CA would answer). */
+const shortLivedCas = new Set<string>();
+
+/** A UUID-shaped id, as Private CA ARNs carry. */
+const uuidOf = (s: string) => {
+  const h = short(s, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+};
+
+/**
+ * PEM armour around mock bytes: what the APIs return has this shape, but it is not parseable DER (the mock
+ * makes no keys). Tests check the armour label and that no PRIVATE KEY block ever appears.
+ */
+const pem = (label: string, body: string) =>
+  `-----BEGIN ${label}-----\n${Buffer.from(`MOCK ${body}`).toString("base64")}\n-----END ${label}-----\n`;
+
 /** Values AWS computes for a new resource. */
+/**
+ * The name the AWS provider gives a resource from `namePrefix`: the prefix plus 26 characters, a UTC
+ * timestamp to the 0.1 ms and an 8-hex-digit counter (terraform-plugin-sdk `id.PrefixedUniqueId`, used by
+ * `create.Name` in terraform-provider-aws). Deterministic here so plans compare.
+ */
+function prefixedUniqueId(prefix: string, seed: string): string {
+  return `${prefix}20260101000000000${short(seed, 9)}`;
+}
+
 function computed(
   type: string,
   name: string,
@@ -434,6 +463,56 @@ function computed(
         id: `arn:aws:cloudformation:${region}:${acct}:stack/${nm}/${h}`,
         outputs: { RotationLambdaARN: `arn:aws:lambda:${region}:${acct}:function:${nm}-rotation` },
       };
+    // AWS Private CA. CreateCertificateAuthority returns the CA's ARN; until a certificate is installed the
+    // CA is PENDING_CERTIFICATE and GetCertificateAuthorityCsr returns its CSR, which the provider exposes as
+    // `certificateSigningRequest` (AWS Private CA API Reference: CreateCertificateAuthority,
+    // GetCertificateAuthorityCsr; Pulumi aws.acmpca.CertificateAuthority). No API ever returns the CA's
+    // private key, so nothing here carries one.
+    case "aws:acmpca/certificateAuthority:CertificateAuthority": {
+      const cfg = (inputs.certificateAuthorityConfiguration ?? {}) as Record<string, unknown>;
+      const keyAlg = String(cfg.keyAlgorithm ?? "");
+      const sigAlg = String(cfg.signingAlgorithm ?? "");
+      // "The specified signing algorithm family (RSA or ECDSA) must match the algorithm family of the CA's
+      // secret key" (AWS Certificate Manager User Guide, Private certificates).
+      if (keyAlg.startsWith("EC_") !== sigAlg.endsWith("ECDSA")) {
+        throw new Error(
+          `InvalidArgsException: signing algorithm ${sigAlg} does not match the key algorithm ${keyAlg} of the CA.`,
+        );
+      }
+      const arn = `arn:aws:acm-pca:${region}:${acct}:certificate-authority/${uuidOf(name)}`;
+      const usageMode = String(inputs.usageMode ?? "GENERAL_PURPOSE");
+      if (usageMode === "SHORT_LIVED_CERTIFICATE") shortLivedCas.add(arn);
+      return {
+        id: arn,
+        arn,
+        status: "PENDING_CERTIFICATE",
+        usageMode,
+        keyStorageSecurityStandard: inputs.keyStorageSecurityStandard ?? "FIPS_140_2_LEVEL_3_OR_HIGHER",
+        certificateSigningRequest: pem("CERTIFICATE REQUEST", `csr of ${arn}`),
+      };
+    }
+    // IssueCertificate returns the certificate's ARN (`<CA ARN>/certificate/<32 hex>`); GetCertificate returns
+    // the PEM and, for a certificate a root issues itself, no chain. A short-lived-mode CA refuses end-entity
+    // validity above 7 days ("exclusively issues certificates with a maximum validity period of seven
+    // days"); its own root is not checked ("AWS Private CA does not perform validity checks on root CA
+    // certificates"; both from Understand AWS Private CA CA modes,
+    // https://docs.aws.amazon.com/privateca/latest/userguide/short-lived-certificates.html).
+    case "aws:acmpca/certificate:Certificate": {
+      const caArn = String(inputs.certificateAuthorityArn ?? "");
+      const template = String(inputs.templateArn ?? "");
+      const v = (inputs.validity ?? {}) as { type?: string; value?: string };
+      const perUnit: Record<string, number> = { DAYS: 1, MONTHS: 28, YEARS: 365 };
+      const days = Number(v.value ?? 0) * (perUnit[String(v.type)] ?? 0);
+      if (shortLivedCas.has(caArn) && !template.includes("/RootCACertificate/") && days > 7) {
+        throw new Error(
+          `ValidationException: certificate authority ${caArn} is in SHORT_LIVED_CERTIFICATE mode; validity must be 7 days or less.`,
+        );
+      }
+      const arn = `${caArn}/certificate/${short(`${type}/${name}`, 32)}`;
+      return { id: arn, arn, certificate: pem("CERTIFICATE", `certificate ${arn}`), certificateChain: "" };
+    }
+    case "aws:acmpca/certificateAuthorityCertificate:CertificateAuthorityCertificate":
+      return { id: String(inputs.certificateAuthorityArn) };
     case "random:index/randomId:RandomId":
       return {
         id: h,
