@@ -48,16 +48,19 @@ export function buildPooling(core: Core, access: AccessResult): PoolingResult {
     };
   }
 
-  // PgBouncer checks passwords itself (auth_file); IAM-token roles cannot log in through it.
-  const pooledSecrets =
-    cfg.pooler === "pgbouncer" ? access.loginSecrets.filter((s) => !s.iamAuth) : access.loginSecrets;
+  // A pooler signs in to PostgreSQL with the roles' passwords (PgBouncer's auth_file, the proxy's
+  // SECRETS auth). IAM roles (members of rds_iam) have none, and PostgreSQL refuses password sign-in for
+  // them, so they connect directly with IAM tokens, or through a proxy in end-to-end IAM mode, which then
+  // serves only IAM roles (config validation guarantees every served role is one).
+  const endToEndIam = cfg.pooler === "rds-proxy" && cfg.proxyRequireIam;
+  const pooledSecrets = endToEndIam ? access.loginSecrets : access.loginSecrets.filter((s) => !s.iamAuth);
   if (pooledSecrets.length === 0) {
     throw new Error(
       `pooler: "${cfg.pooler}" has no login role to pool (access produced ${access.loginSecrets.length} secret(s), ` +
         `${access.loginSecrets.filter((s) => s.iamAuth).length} IAM-only). ` +
         (cfg.pooler === "pgbouncer"
           ? "PgBouncer needs password roles: remove them from iamAuthRoles, or use pooler rds-proxy."
-          : ""),
+          : "Set proxyRequireIam to true for end-to-end IAM at the proxy."),
     );
   }
 
@@ -124,12 +127,17 @@ export function buildPooling(core: Core, access: AccessResult): PoolingResult {
     const proxy = new RdsProxy(name, {
       ...common,
       dbInstanceIdentifier: core.primary.identifier,
-      loginSecrets: pooledSecrets.map((s) => ({
-        roleName: s.roleName,
-        secretArn: s.secretArn,
-        iamAuth: s.iamAuth,
-      })),
-      requireIam: cfg.proxyRequireIam,
+      loginSecrets: endToEndIam
+        ? []
+        : pooledSecrets.map((s) => ({ roleName: s.roleName, secretArn: s.secretArn })),
+      ...(endToEndIam
+        ? {
+            endToEndIam: {
+              dbResourceId: core.primary.resourceId,
+              roleNames: pooledSecrets.map((s) => s.roleName),
+            },
+          }
+        : {}),
       debugLogging: cfg.proxyDebugLogging,
       pool: settings.proxy,
     });
@@ -180,6 +188,8 @@ export function buildPooling(core: Core, access: AccessResult): PoolingResult {
     bouncer.securityGroupId,
     "PgBouncer tasks",
   );
+  // PgBouncer's certificate comes from the stack's private CA: apps verify it against this root.
+  const caPem = bouncer.caCertificatePem;
   return {
     target: {
       kind: "pgbouncer",
@@ -194,11 +204,20 @@ export function buildPooling(core: Core, access: AccessResult): PoolingResult {
       pooledEndpoint: pulumi.interpolate`${bouncer.endpoint}:${bouncer.port}`,
       pgbouncerLogGroupName: bouncer.logGroupName,
       poolFit: fit,
+      // Public: a CA certificate, what apps trust for the pooled endpoint (its key never leaves AWS).
+      poolerCaCertificatePem: caPem,
+      poolerCaArn: bouncer.caArn,
+      // A template, not a credential; secret like connectionStringTemplate because it names the host.
+      pooledConnectionStringTemplate: pulumi.secret(
+        pulumi.interpolate`postgresql://<user>:<password>@${bouncer.endpoint}:${bouncer.port}/${cfg.databaseName}?sslmode=verify-full&sslrootcert=pooler-ca.pem`,
+      ),
       appPoolSettingsPooled: {
         host: bouncer.endpoint,
         port: bouncer.port,
         database: cfg.databaseName,
         ...appPoolSettingsPooled("pgbouncer", settings.app, env),
+        // node-postgres: verify against the pooler's root, not Node's default trust store.
+        ssl: { rejectUnauthorized: true, ca: caPem },
       },
     },
   };

@@ -36,7 +36,15 @@ export type PlatformOutputs = StackOutputs;
 /** Interface endpoints a new isolated VPC needs for what runs inside it. */
 function endpointsFor(cfg: PlatformConfig): string[] {
   const eps = ["secretsmanager", "logs", "kms", "sts", "monitoring"];
-  if (cfg.pooler === "pgbouncer") eps.push("ecr.api", "ecr.dkr");
+  // PgBouncer on Fargate in a VPC with no internet route: pulling from private ECR needs the `ecr.api`
+  // and `ecr.dkr` interface endpoints plus the S3 gateway endpoint (image layers live in S3), and the
+  // awslogs driver needs `logs` (Amazon ECR interface VPC endpoints (AWS PrivateLink), Considerations,
+  // https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html). DatabaseNetwork adds
+  // the S3 gateway whenever it creates interface endpoints; `logs` and `secretsmanager` (the pooled
+  // roles' passwords) are above. `acm-pca`: the task issues its server certificate from the stack's
+  // private CA (AWS Private CA VPC endpoints (AWS PrivateLink),
+  // https://docs.aws.amazon.com/privateca/latest/userguide/vpc-endpoints.html).
+  if (cfg.pooler === "pgbouncer") eps.push("ecr.api", "ecr.dkr", "acm-pca");
   return eps;
 }
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy } from "../iam";
+import { assumeRolePolicy, managedRolePolicy } from "../iam";
 
 export interface DatabaseNetworkArgs {
   /** Account that owns the service roles (their trust policies admit only this account). */
@@ -158,10 +158,13 @@ export class DatabaseNetwork extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      new aws.iam.RolePolicy(
+      managedRolePolicy(
         `${name}-flow-logs`,
         {
           role: flowRole.name,
+          policyName: `${name}-flow-logs`,
+          description: "VPC flow logs: write to the stack's encrypted flow-log group only",
+          tags: args.tags,
           policy: flowLogGroup.arn.apply((arn) =>
             JSON.stringify({
               Version: "2012-10-17",
@@ -229,7 +232,12 @@ export class DatabaseNetwork extends pulumi.ComponentResource {
             { parent: this },
           );
         }
-        // ECR image layers come from S3: a gateway endpoint on the private route table.
+        // ECR image layers come from S3: a gateway endpoint on the private route table. Without it a
+        // Fargate task in these subnets cannot pull from private ECR even with the ecr.api/ecr.dkr
+        // interface endpoints: "Amazon ECS tasks hosted on Fargate using platform version 1.4.0 or later
+        // require both Amazon ECR VPC endpoints and the Amazon S3 gateway endpoints" (Amazon ECR interface
+        // VPC endpoints (AWS PrivateLink), Considerations,
+        // https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html).
         new aws.ec2.VpcEndpoint(
           `${name}-s3`,
           {

@@ -1,4 +1,5 @@
 export * from "./pgbouncerConfig";
 export * from "./pgbouncerService";
+export * from "./poolerCertificate";
 export * from "./poolSettings";
 export * from "./rdsProxy";

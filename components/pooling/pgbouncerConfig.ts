@@ -133,6 +133,25 @@ export function renderUserlist(roles: readonly { name: string; password: string 
   return `${roles.map((r) => userlistLine(r.name, r.password)).join("\n")}\n`;
 }
 
+/** Environment variables the start script reads for its certificate (plain values, none secret). */
+export const TLS_ENV = {
+  caArn: "PGBOUNCER_TLS_CA_ARN",
+  templateArn: "PGBOUNCER_TLS_TEMPLATE_ARN",
+  hostname: "PGBOUNCER_TLS_HOSTNAME",
+  region: "AWS_REGION",
+} as const;
+
+export interface StartScriptTlsOptions {
+  /** Validity requested from AWS Private CA (short-lived mode: at most 7). */
+  readonly validityDays: number;
+  /** Re-issue once the certificate has less than this left. */
+  readonly renewBeforeSeconds: number;
+  /** How often the renewer looks at the certificate. @default 3600 */
+  readonly checkIntervalSeconds?: number;
+  /** Must match the CA's key family (ECDSA for an EC_prime256v1 CA). @default "SHA256WITHECDSA" */
+  readonly signingAlgorithm?: string;
+}
+
 export interface StartScriptOptions {
   /** Writable directory (an ephemeral task volume): ini, auth_file, certificate, pid file. */
   readonly runDir: string;
@@ -148,16 +167,33 @@ export interface StartScriptOptions {
     readonly usernameEnv: string;
     readonly passwordEnv: string;
   }[];
+  /** The server certificate: issued by AWS Private CA for the name in `PGBOUNCER_TLS_HOSTNAME`. */
+  readonly tls: StartScriptTlsOptions;
 }
 
 const envName = /^[A-Z_][A-Z0-9_]*$/;
+/** Below this, a certificate that could not be renewed stops the task (ECS starts a fresh one). */
+const TLS_GIVE_UP_SECONDS = 3600;
 
 /**
- * The container's start script (`sh -c`). Writes the ini from a plain environment variable, the
- * auth_file from the password variables ECS injected from Secrets Manager (then drops them from the
- * environment), makes a throwaway TLS key for clients (it never leaves the task), and runs PgBouncer.
- * ECS stops a task with SIGTERM, which makes PgBouncer 1.x quit at once; the script turns it into
- * SIGINT, PgBouncer's "finish running transactions, then exit".
+ * The container's start script (`sh -c`, POSIX sh: Debian's dash). Writes the ini from a plain
+ * environment variable and the auth_file from the password variables ECS injected from Secrets Manager
+ * (then drops them from the environment). Then it gets PgBouncer's server certificate:
+ *
+ * - generates a P-256 key in the run directory (mode 0600, task-local storage; never printed or sent);
+ * - sends only a CSR whose subjectAltName is the pooler's DNS name to `acm-pca issue-certificate`
+ *   (the template and CA the task role is limited to), waits with `acm-pca wait certificate-issued` (the
+ *   CLI's waiter: issuance is asynchronous, GetCertificate answers RequestInProgressException until it is
+ *   done, AWS Private CA API Reference, GetCertificate), and fetches it with `get-certificate`;
+ * - checks the certificate names that host and carries the key it just made, before using it;
+ * - a renewer re-issues once less than `renewBeforeSeconds` is left and sends PgBouncer SIGHUP, which
+ *   re-reads the configuration and the TLS files without dropping clients (proved against the real
+ *   pgbouncer in test/integration/pgbouncer.test.ts). If renewal keeps failing until the certificate has
+ *   under an hour left, the task stops (exit 1) so ECS replaces it, rather than serve an expired
+ *   certificate that every verifying client would refuse.
+ *
+ * ECS stops a task with SIGTERM, which makes PgBouncer 1.x quit at once; the script turns it into SIGINT,
+ * PgBouncer's "finish running transactions, then exit".
  */
 export function pgbouncerStartScript(o: StartScriptOptions): string {
   if (!/^\/[A-Za-z0-9/_.-]+$/.test(o.runDir))
@@ -168,10 +204,37 @@ export function pgbouncerStartScript(o: StartScriptOptions): string {
   }
   for (const r of o.roles)
     if (!ident.test(r.name)) throw new Error(`roles: "${r.name}" is not a PostgreSQL identifier.`);
+  const t = o.tls;
+  if (!Number.isInteger(t.validityDays) || t.validityDays < 1 || t.validityDays > 7) {
+    throw new Error(
+      `tls.validityDays: ${t.validityDays} must be 1 to 7 (AWS Private CA short-lived certificate mode).`,
+    );
+  }
+  const check = t.checkIntervalSeconds ?? 3600;
+  if (!Number.isInteger(t.renewBeforeSeconds) || t.renewBeforeSeconds <= TLS_GIVE_UP_SECONDS) {
+    throw new Error(`tls.renewBeforeSeconds: ${t.renewBeforeSeconds} must be a whole number above 3600.`);
+  }
+  if (t.renewBeforeSeconds >= t.validityDays * 86_400) {
+    throw new Error(
+      `tls.renewBeforeSeconds: ${t.renewBeforeSeconds} is not below the validity (${t.validityDays} days); the task would re-issue on every check.`,
+    );
+  }
+  if (!Number.isInteger(check) || check < 1 || check >= t.renewBeforeSeconds - TLS_GIVE_UP_SECONDS) {
+    throw new Error(
+      `tls.checkIntervalSeconds: ${check} must be at least 1 and well below renewBeforeSeconds, or renewal could come too late.`,
+    );
+  }
+  const alg = t.signingAlgorithm ?? "SHA256WITHECDSA";
+  if (!/^SHA(256|384|512)WITH(ECDSA|RSA)$/.test(alg))
+    throw new Error(`tls.signingAlgorithm: "${alg}" is not an AWS Private CA signing algorithm.`);
   const d = o.runDir;
+  const e = TLS_ENV;
+  const pca = `--region "$${e.region}" --certificate-authority-arn "$${e.caArn}"`;
   return [
     "set -eu",
     "umask 077",
+    // The root filesystem is read-only: the AWS CLI and OpenSSL get the run directory as home and tmp.
+    `export HOME=${d} TMPDIR=${d}`,
     `printf '%s\\n' "$${o.iniEnv}" > ${d}/pgbouncer.ini`,
     `: > ${d}/userlist.txt`,
     // auth_file quoting doubles '"'; the values never touch the command line or the log.
@@ -181,10 +244,34 @@ export function pgbouncerStartScript(o: StartScriptOptions): string {
         `printf '"%s" "%s"\\n' "$(q "$${r.usernameEnv}")" "$(q "$${r.passwordEnv}")" >> ${d}/userlist.txt; ` +
         `unset ${r.usernameEnv} ${r.passwordEnv}`,
     ),
-    `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 -subj /CN=pgbouncer ` +
-      `-keyout ${d}/client-tls.key -out ${d}/client-tls.crt 2>/dev/null`,
+    `case "\${${e.hostname}:-}" in ""|*[!A-Za-z0-9.-]*) echo "pgbouncer-tls: ${e.hostname} is not a DNS name" >&2; exit 1;; esac`,
+    `for v in "\${${e.caArn}:-}" "\${${e.templateArn}:-}" "\${${e.region}:-}"; do [ -n "$v" ] || { echo "pgbouncer-tls: ${e.caArn}, ${e.templateArn} and ${e.region} are required" >&2; exit 1; }; done`,
+    "issue() {",
+    `  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=pgbouncer -addext "subjectAltName=DNS:$${e.hostname}" -keyout ${d}/next.key -out ${d}/next.csr 2>/dev/null || return 1`,
+    `  arn=$(aws acm-pca issue-certificate ${pca} --csr fileb://${d}/next.csr --signing-algorithm ${alg} --template-arn "$${e.templateArn}" --validity Value=${t.validityDays},Type=DAYS --query CertificateArn --output text) || return 1`,
+    `  aws acm-pca wait certificate-issued ${pca} --certificate-arn "$arn" || return 1`,
+    `  aws acm-pca get-certificate ${pca} --certificate-arn "$arn" --query Certificate --output text > ${d}/next.crt || return 1`,
+    `  openssl x509 -noout -checkhost "$${e.hostname}" -in ${d}/next.crt | grep -q 'does match' || { echo "pgbouncer-tls: $arn does not name $${e.hostname}" >&2; return 1; }`,
+    `  [ "$(openssl x509 -noout -pubkey -in ${d}/next.crt)" = "$(openssl pkey -pubout -in ${d}/next.key)" ] || { echo "pgbouncer-tls: $arn is not for this task's key" >&2; return 1; }`,
+    `  mv ${d}/next.key ${d}/client-tls.key && mv ${d}/next.crt ${d}/client-tls.crt && rm -f ${d}/next.csr || return 1`,
+    `  echo "pgbouncer-tls: using $arn for $${e.hostname}, $(openssl x509 -noout -enddate -in ${d}/client-tls.crt)" >&2`,
+    "}",
+    "n=0",
+    `until issue; do n=$((n + 1)); [ "$n" -lt 3 ] || { echo "pgbouncer-tls: no certificate from AWS Private CA; stopping" >&2; exit 1; }; sleep 5; done`,
+    "renew() {",
+    `  while sleep ${check}; do`,
+    `    openssl x509 -checkend ${t.renewBeforeSeconds} -noout -in ${d}/client-tls.crt >/dev/null && continue`,
+    `    if issue; then kill -HUP "$pid"; continue; fi`,
+    `    openssl x509 -checkend ${TLS_GIVE_UP_SECONDS} -noout -in ${d}/client-tls.crt >/dev/null && continue`,
+    `    echo "pgbouncer-tls: renewal failed and the certificate expires within an hour; stopping so ECS starts a fresh task" >&2`,
+    `    : > ${d}/tls-failed; kill -INT "$pid"; return 0`,
+    "  done",
+    "}",
     `pgbouncer ${d}/pgbouncer.ini & pid=$!`,
+    "renew & rpid=$!",
     `trap 'kill -INT "$pid" 2>/dev/null || true' TERM INT`,
     `while kill -0 "$pid" 2>/dev/null; do wait "$pid" || true; done`,
+    `kill "$rpid" 2>/dev/null || true`,
+    `[ ! -e ${d}/tls-failed ]`,
   ].join("\n");
 }

@@ -1,8 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy } from "../iam";
+import { assumeRolePolicy, managedRolePolicy } from "../iam";
 import { POSTGRES_PORT } from "../network/databaseNetwork";
-import { PGBOUNCER_PORT, pgbouncerStartScript, renderPgbouncerIni } from "./pgbouncerConfig";
+import { PGBOUNCER_PORT, pgbouncerStartScript, renderPgbouncerIni, TLS_ENV } from "./pgbouncerConfig";
+import {
+  POOLER_CERT_RENEW_BEFORE_SECONDS,
+  POOLER_CERT_VALIDITY_DAYS,
+  PoolerCertificateAuthority,
+  poolerCertificateIssuerStatements,
+} from "./poolerCertificate";
 import { type PgBouncerPoolSettings, pgbouncerNofile } from "./poolSettings";
 
 /** A login role PgBouncer pools: its Secrets Manager secret (JSON with a `password` key). */
@@ -14,10 +20,11 @@ export interface PgBouncerLoginSecret {
 export interface PgBouncerServiceArgs {
   /**
    * The PgBouncer image, pinned by digest (`<registry>/<repo>@sha256:<64 hex>`): a tag can be moved to
-   * different code without a diff. It must provide `/bin/sh`, `sed`, `openssl`, `pgbouncer` on PATH, the
-   * RDS CA bundle at `serverTlsCaFile`, and `VOLUME /var/run/pgbouncer` owned by `runAsUser`: Fargate
-   * copies a VOLUME path's ownership onto the bind mount, otherwise the mount is root's and the
-   * non-root user cannot write its auth_file (aws/containers-roadmap#863).
+   * different code without a diff. It must provide `/bin/sh`, `sed`, `grep`, `openssl`, `aws` (AWS CLI,
+   * for the certificate) and `pgbouncer` on PATH, the RDS CA bundle at `serverTlsCaFile`, and
+   * `VOLUME /var/run/pgbouncer` owned by `runAsUser`: Fargate copies a VOLUME path's ownership onto the
+   * bind mount, otherwise the mount is root's and the non-root user cannot write its auth_file
+   * (aws/containers-roadmap#863). images/pgbouncer/Dockerfile builds exactly that.
    */
   readonly image: string;
   /** Tasks; Fargate spreads them across the subnets' AZs. Prod: at least 2. @default 2 */
@@ -26,7 +33,7 @@ export interface PgBouncerServiceArgs {
   readonly cpu?: number;
   /** Fargate memory (MiB), valid for `cpu`. @default 1024 */
   readonly memoryMiB?: number;
-  /** uid:gid the container runs as (never root). @default "70:70" (the postgres user of Alpine images) */
+  /** uid:gid the container runs as (never root). @default "70:70" (the user images/pgbouncer/Dockerfile creates) */
   readonly runAsUser?: string;
   /** RDS CA bundle inside the image (server_tls_ca_file). @default "/etc/pgbouncer/rds-ca/global-bundle.pem" */
   readonly serverTlsCaFile?: string;
@@ -40,8 +47,8 @@ export interface PgBouncerServiceArgs {
   /** Private CIDRs admitted to the NLB on 6432. @default [] */
   readonly allowedCidrs?: string[];
   /**
-   * CIDRs of the AWS interface endpoints (ECR, Logs, Secrets Manager) the task reaches on 443: the VPC
-   * CIDR. Never 0.0.0.0/0.
+   * CIDRs of the AWS interface endpoints (ECR, Logs, Secrets Manager, Private CA) the task reaches on 443:
+   * the VPC CIDR. Never 0.0.0.0/0.
    */
   readonly endpointCidrs: pulumi.Input<pulumi.Input<string>[]>;
   /** Prefix list of the S3 gateway endpoint (ECR image layers). @default - no S3 egress rule */
@@ -71,8 +78,14 @@ export interface PgBouncerServiceArgs {
   readonly tags?: Record<string, string>;
 }
 
-/** Where the start script writes the ini, auth_file, throwaway TLS key and pid file (ephemeral volume). */
+/** Where the start script writes the ini, auth_file, TLS key and certificate, pid file (ephemeral volume). */
 export const PGBOUNCER_RUN_DIR = "/var/run/pgbouncer";
+/** The image's user (images/pgbouncer/Dockerfile creates uid/gid 70): never root. */
+export const DEFAULT_RUN_AS_USER = "70:70";
+/** Where the image carries RDS's CA bundle (images/pgbouncer/Dockerfile). */
+export const DEFAULT_SERVER_TLS_CA_FILE = "/etc/pgbouncer/rds-ca/global-bundle.pem";
+/** The container's entry point; the start script is its single argument (the command). */
+export const PGBOUNCER_ENTRYPOINT: readonly string[] = ["/bin/sh", "-c"];
 /** ECS deployments may run twice the desired tasks while old ones drain (validatePoolFit counts them). */
 export const PGBOUNCER_DEPLOYMENT_MAX_PERCENT = 200;
 
@@ -93,6 +106,11 @@ const FARGATE_MEMORY: Readonly<Record<number, readonly [number, number]>> = {
  * ephemeral volume at start. Read-only root filesystem, non-root user, all capabilities dropped, no
  * public IP, logs to an encrypted group, `nofile` raised to fit max_client_conn.
  *
+ * TLS towards clients is verifiable (`sslmode=verify-full`): each task makes its own key and gets a
+ * short-lived certificate for the NLB's DNS name from the stack's AWS Private CA
+ * (PoolerCertificateAuthority), renewing it in place; apps trust `caCertificatePem`. No private key is in
+ * Pulumi state or in the task definition.
+ *
  * Secrets are read when a task starts. After the alternating-users rotation switches a secret to the
  * other user, replace the tasks (`aws ecs update-service --force-new-deployment`); until then clients
  * that re-read the secret fail to log in through PgBouncer. RDS Proxy (prod's default) re-reads secrets
@@ -110,6 +128,9 @@ export class PgBouncerService extends pulumi.ComponentResource {
   readonly endpoint: pulumi.Output<string>;
   readonly port: number;
   readonly logGroupName: pulumi.Output<string>;
+  /** The root CA apps verify PgBouncer against (PEM; public). */
+  readonly caCertificatePem: pulumi.Output<string>;
+  readonly caArn: pulumi.Output<string>;
 
   constructor(name: string, args: PgBouncerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("verscienta:pooling:PgBouncerService", name, {}, opts);
@@ -197,7 +218,7 @@ export class PgBouncerService extends pulumi.ComponentResource {
         }
         return c[0];
       }),
-      description: "HTTPS to AWS interface endpoints (ECR, Logs, Secrets Manager) inside the VPC",
+      description: "HTTPS to AWS interface endpoints (ECR, Logs, Secrets Manager, Private CA) inside the VPC",
     });
     if (args.s3PrefixListId !== undefined) {
       rule("out", `${n}-task-to-s3`, {
@@ -221,8 +242,8 @@ export class PgBouncerService extends pulumi.ComponentResource {
       { parent: this, protect: args.protect, retainOnDelete: args.protect },
     );
 
-    // Only the execution role (the ECS agent) gets permissions: pull the image, write logs, read exactly
-    // the pooled roles' secrets. The task itself calls no AWS API, so it gets no task role at all.
+    // The execution role (the ECS agent): pull the image, write logs, read exactly the pooled roles'
+    // secrets. The task role (the container): issue its own server certificate, nothing else.
     const executionRole = new aws.iam.Role(
       `${n}-execution`,
       {
@@ -233,10 +254,14 @@ export class PgBouncerService extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.iam.RolePolicy(
+    managedRolePolicy(
       `${n}-execution`,
       {
         role: executionRole.name,
+        policyName: `${n}-execution`,
+        description:
+          "ECS agent for PgBouncer: pull the image, write its logs, read the pooled roles' secrets",
+        tags: args.tags,
         policy: pulumi
           .all([
             pulumi.all(args.loginSecrets.map((s) => s.secretArn)),
@@ -261,74 +286,50 @@ export class PgBouncerService extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // ---- Server certificate: a private CA whose key stays in AWS; the task may only issue from it ------
+    const tlsCa = new PoolerCertificateAuthority(
+      `${n}-tls`,
+      {
+        commonName: `${name} PgBouncer CA`.slice(0, 64),
+        partition,
+        protect: args.protect,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    const taskRole = new aws.iam.Role(
+      `${n}-task`,
+      {
+        name: `${n}-task`,
+        description: "PgBouncer container: issue its own server certificate from the stack's private CA",
+        assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com", args.accountId),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    managedRolePolicy(
+      `${n}-task-certificate`,
+      {
+        role: taskRole.name,
+        policyName: `${n}-task-certificate`,
+        description: "PgBouncer container: issue its server certificate from the stack's private CA only",
+        tags: args.tags,
+        policy: pulumi.all([tlsCa.arn, tlsCa.issueTemplateArn]).apply(([caArn, templateArn]) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: poolerCertificateIssuerStatements({ caArn, templateArn }),
+          }),
+        ),
+      },
+      { parent: this },
+    );
+
     // ---- Cluster, task definition, service ----------------------------------------------------------
     const cluster = new aws.ecs.Cluster(
       `${n}-cluster`,
       {
         name: n,
         settings: [{ name: "containerInsights", value: "enabled" }],
-        tags: args.tags,
-      },
-      { parent: this },
-    );
-
-    const roles = args.loginSecrets.map((s, i) => ({
-      name: s.roleName,
-      usernameEnv: `PGBOUNCER_USERNAME_${i}`,
-      passwordEnv: `PGBOUNCER_PASSWORD_${i}`,
-    }));
-    const containerDefinitions = pulumi
-      .all([
-        args.dbHost,
-        args.dbPort ?? POSTGRES_PORT,
-        pulumi.all(args.loginSecrets.map((s) => s.secretArn)),
-        logGroup.name,
-        args.region,
-        args.poolFitChecked ?? true,
-      ])
-      .apply(([host, port, arns, logGroupName, region]) =>
-        JSON.stringify(
-          pgbouncerContainerDefinitions({
-            image: args.image,
-            user: args.runAsUser ?? "70:70",
-            ini: renderPgbouncerIni(args.pool, {
-              listenPort: PGBOUNCER_PORT,
-              serverHost: host,
-              serverPort: port,
-              database: args.databaseName,
-              roles: roles.map((r) => r.name),
-              authFile: `${PGBOUNCER_RUN_DIR}/userlist.txt`,
-              serverTlsCaFile: args.serverTlsCaFile ?? "/etc/pgbouncer/rds-ca/global-bundle.pem",
-              clientTlsCertFile: `${PGBOUNCER_RUN_DIR}/client-tls.crt`,
-              clientTlsKeyFile: `${PGBOUNCER_RUN_DIR}/client-tls.key`,
-              pidFile: `${PGBOUNCER_RUN_DIR}/pgbouncer.pid`,
-              logFile: "",
-            }),
-            roles: roles.map((r, i) => ({ ...r, secretArn: arns[i] })),
-            nofile: pgbouncerNofile(args.pool, roles.length),
-            logGroupName,
-            region,
-          }),
-        ),
-      );
-
-    const taskDefinition = new aws.ecs.TaskDefinition(
-      `${n}-task`,
-      {
-        family: n,
-        requiresCompatibilities: ["FARGATE"],
-        networkMode: "awsvpc",
-        cpu: String(cpu),
-        memory: String(memory),
-        runtimePlatform: {
-          operatingSystemFamily: "LINUX",
-          cpuArchitecture: args.cpuArchitecture ?? "X86_64",
-        },
-        executionRoleArn: executionRole.arn,
-        // A Fargate volume without a host path is task-local ephemeral storage (encrypted by Fargate):
-        // the only writable place, since the root filesystem is read-only.
-        volumes: [{ name: "pgbouncer-run" }],
-        containerDefinitions,
         tags: args.tags,
       },
       { parent: this },
@@ -349,6 +350,72 @@ export class PgBouncerService extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const roles = args.loginSecrets.map((s, i) => ({
+      name: s.roleName,
+      usernameEnv: `PGBOUNCER_USERNAME_${i}`,
+      passwordEnv: `PGBOUNCER_PASSWORD_${i}`,
+    }));
+    const containerDefinitions = pulumi
+      .all([
+        args.dbHost,
+        args.dbPort ?? POSTGRES_PORT,
+        pulumi.all(args.loginSecrets.map((s) => s.secretArn)),
+        logGroup.name,
+        args.region,
+        args.poolFitChecked ?? true,
+        // Tasks can issue only once the root is installed: the task definition waits for it.
+        pulumi.all([tlsCa.ready, tlsCa.issueTemplateArn, lb.dnsName]),
+      ])
+      .apply(([host, port, arns, logGroupName, region, _fit, [caArn, templateArn, dnsName]]) =>
+        JSON.stringify(
+          pgbouncerContainerDefinitions({
+            image: args.image,
+            user: args.runAsUser ?? DEFAULT_RUN_AS_USER,
+            ini: renderPgbouncerIni(args.pool, {
+              listenPort: PGBOUNCER_PORT,
+              serverHost: host,
+              serverPort: port,
+              database: args.databaseName,
+              roles: roles.map((r) => r.name),
+              authFile: `${PGBOUNCER_RUN_DIR}/userlist.txt`,
+              serverTlsCaFile: args.serverTlsCaFile ?? DEFAULT_SERVER_TLS_CA_FILE,
+              clientTlsCertFile: `${PGBOUNCER_RUN_DIR}/client-tls.crt`,
+              clientTlsKeyFile: `${PGBOUNCER_RUN_DIR}/client-tls.key`,
+              pidFile: `${PGBOUNCER_RUN_DIR}/pgbouncer.pid`,
+              logFile: "",
+            }),
+            roles: roles.map((r, i) => ({ ...r, secretArn: arns[i] })),
+            nofile: pgbouncerNofile(args.pool, roles.length),
+            logGroupName,
+            region,
+            tls: { caArn, templateArn, hostname: dnsName },
+          }),
+        ),
+      );
+
+    const taskDefinition = new aws.ecs.TaskDefinition(
+      `${n}-task`,
+      {
+        family: n,
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        cpu: String(cpu),
+        memory: String(memory),
+        runtimePlatform: {
+          operatingSystemFamily: "LINUX",
+          cpuArchitecture: args.cpuArchitecture ?? "X86_64",
+        },
+        executionRoleArn: executionRole.arn,
+        taskRoleArn: taskRole.arn,
+        // A Fargate volume without a host path is task-local ephemeral storage (encrypted by Fargate):
+        // the only writable place, since the root filesystem is read-only.
+        volumes: [{ name: "pgbouncer-run" }],
+        containerDefinitions,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
     const targetGroup = new aws.lb.TargetGroup(
       `${n}-tg`,
       {
@@ -425,6 +492,8 @@ export class PgBouncerService extends pulumi.ComponentResource {
     this.endpoint = lb.dnsName;
     this.port = PGBOUNCER_PORT;
     this.logGroupName = logGroup.name;
+    this.caCertificatePem = tlsCa.certificatePem;
+    this.caArn = tlsCa.arn;
     this.registerOutputs({
       endpoint: this.endpoint,
       serviceName: this.serviceName,
@@ -441,6 +510,8 @@ export interface ContainerDefinitionsInput {
   readonly nofile: number;
   readonly logGroupName: string;
   readonly region: string;
+  /** The private CA the task issues its certificate from, the only template allowed, the NLB name. */
+  readonly tls: { readonly caArn: string; readonly templateArn: string; readonly hostname: string };
 }
 
 /** The task's container definitions (pure, so tests read exactly what ECS gets). */
@@ -453,11 +524,28 @@ export function pgbouncerContainerDefinitions(c: ContainerDefinitionsInput): Rec
       user: c.user,
       readonlyRootFilesystem: true,
       privileged: false,
-      entryPoint: ["/bin/sh", "-c"],
-      command: [pgbouncerStartScript({ runDir: PGBOUNCER_RUN_DIR, iniEnv: "PGBOUNCER_INI", roles: c.roles })],
+      entryPoint: [...PGBOUNCER_ENTRYPOINT],
+      command: [
+        pgbouncerStartScript({
+          runDir: PGBOUNCER_RUN_DIR,
+          iniEnv: "PGBOUNCER_INI",
+          roles: c.roles,
+          tls: {
+            validityDays: POOLER_CERT_VALIDITY_DAYS,
+            renewBeforeSeconds: POOLER_CERT_RENEW_BEFORE_SECONDS,
+          },
+        }),
+      ],
       portMappings: [{ containerPort: PGBOUNCER_PORT, protocol: "tcp" }],
-      // The ini holds host names and pool sizes only; passwords come through `secrets` below.
-      environment: [{ name: "PGBOUNCER_INI", value: c.ini }],
+      // The ini holds host names and pool sizes only, the TLS variables ARNs and a host name; passwords
+      // come through `secrets` below.
+      environment: [
+        { name: "PGBOUNCER_INI", value: c.ini },
+        { name: TLS_ENV.caArn, value: c.tls.caArn },
+        { name: TLS_ENV.templateArn, value: c.tls.templateArn },
+        { name: TLS_ENV.hostname, value: c.tls.hostname },
+        { name: TLS_ENV.region, value: c.region },
+      ],
       secrets: c.roles.flatMap((r) => [
         { name: r.usernameEnv, valueFrom: `${r.secretArn}:username::` },
         { name: r.passwordEnv, valueFrom: `${r.secretArn}:password::` },
@@ -549,7 +637,7 @@ export function validatePgBouncerServiceArgs(args: PgBouncerServiceArgs): void {
   else if (mem < range[0] || mem > range[1]) {
     problems.push(`memoryMiB: ${mem} is not valid with cpu ${cpu}. Use ${range[0]} to ${range[1]} MiB.`);
   }
-  const user = args.runAsUser ?? "70:70";
+  const user = args.runAsUser ?? DEFAULT_RUN_AS_USER;
   if (!/^\d+(:\d+)?$/.test(user) || user.split(":")[0] === "0") {
     problems.push(
       `runAsUser: "${user}" must be a non-root numeric uid[:gid]. Use the image's pgbouncer user, e.g. "70:70".`,

@@ -147,10 +147,10 @@ export function appPoolSettingsPooled(
   app: AppPool,
   environment: "dev" | "prod",
 ): AppPoolPooled {
-  // RDS Proxy presents an ACM certificate (Amazon Root CAs, in Node's default trust store): verify it.
-  // PgBouncer's client-side certificate is generated in the task at start (see PgBouncerService), so the
-  // app can encrypt (sslmode=require) but not verify; the NLB is internal and admits only listed sources.
-  const verifiable = pooler !== "pgbouncer";
+  // Every pooler's certificate is verifiable: RDS Proxy presents an ACM certificate (Amazon Root CAs, in
+  // Node's default trust store); PgBouncer presents a certificate for the NLB's name from the stack's
+  // private CA (the `poolerCaCertificatePem` output, which the app passes as `ssl.ca` / sslrootcert).
+  const verifiable = true;
   return {
     pooler,
     ...app,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy } from "../iam";
+import { assumeRolePolicy, managedRolePolicy } from "../iam";
 import { POSTGRES_PORT } from "../network/databaseNetwork";
 import { type ProxyPoolSettings, proxyConnectionPoolConfig } from "./poolSettings";
 
@@ -8,8 +8,6 @@ import { type ProxyPoolSettings, proxyConnectionPoolConfig } from "./poolSetting
 export interface ProxyLoginSecret {
   readonly roleName: string;
   readonly secretArn: pulumi.Input<string>;
-  /** Clients of this role must present an IAM token to the proxy. */
-  readonly iamAuth: boolean;
 }
 
 export interface RdsProxyArgs {
@@ -24,16 +22,33 @@ export interface RdsProxyArgs {
   readonly allowedSecurityGroupIds?: pulumi.Input<string>[];
   /** Private CIDRs admitted to the proxy on 5432. @default [] */
   readonly allowedCidrs?: string[];
-  /** The app roles' secrets. At least one. */
+  /**
+   * The password roles' secrets: the proxy signs in to PostgreSQL with them (`authScheme: SECRETS`). Roles
+   * that log in with IAM tokens (members of `rds_iam`) have no password and must not be listed: PostgreSQL
+   * refuses password authentication for members of `rds_iam` (RDS User Guide, "IAM database authentication
+   * for MariaDB, MySQL, and PostgreSQL"), so the proxy could never sign in as them. At least one, unless
+   * {@link endToEndIam} is set.
+   */
   readonly loginSecrets: readonly ProxyLoginSecret[];
+  /**
+   * End-to-end IAM (`defaultAuthScheme: IAM_AUTH`): clients present IAM tokens to the proxy and the proxy
+   * signs in to PostgreSQL with IAM as the same role, so no secret is involved and the proxy's role gets
+   * `rds-db:connect` on exactly these database users (RDS User Guide, "End-to-end IAM authentication for
+   * RDS Proxy"; `DefaultAuthScheme` in the CreateDBProxy API reference). When set, `loginSecrets` must be
+   * empty. @default undefined (secrets)
+   */
+  readonly endToEndIam?: {
+    /** The instance's `DbiResourceId` (`db-...`), the resource part of `rds-db:connect` ARNs. */
+    readonly dbResourceId: pulumi.Input<string>;
+    /** Database users the proxy may sign in as: the IAM roles it serves. */
+    readonly roleNames: readonly string[];
+  };
   /** Key the secrets are encrypted with: the proxy's role may decrypt with exactly this key. */
   readonly kmsKeyArn: pulumi.Input<string>;
   readonly region: pulumi.Input<string>;
   readonly accountId: pulumi.Input<string>;
   /** @default "aws" */
   readonly partition?: pulumi.Input<string>;
-  /** Require IAM authentication for every role, not only those marked `iamAuth`. @default false */
-  readonly requireIam?: boolean;
   /**
    * Log the proxy's SQL traffic. It writes SQL text, which can hold PHI, to CloudWatch Logs: weakens
    * HIPAA 164.312(b) and minimum necessary (164.502(b)); prod's config refuses it. @default false
@@ -50,8 +65,8 @@ export interface RdsProxyArgs {
 }
 
 /**
- * RDS Proxy in front of the primary: TLS required, SCRAM towards PostgreSQL with the app roles' secrets,
- * IAM where configured, its own security group (the database admits the proxy's group, see
+ * RDS Proxy in front of the primary: TLS required, SCRAM towards PostgreSQL with the password roles'
+ * secrets, or end-to-end IAM (no secrets at all), its own security group (the database admits the proxy's group, see
  * `DatabaseNetwork.allowFromSecurityGroup`), a role that reads exactly those secrets and decrypts with
  * exactly the stack's key, and the seed's pool timings.
  *
@@ -133,18 +148,29 @@ export class RdsProxy extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.iam.RolePolicy(
+    const e2e = args.endToEndIam;
+    managedRolePolicy(
       `${name}-proxy-secrets`,
       {
         role: role.name,
-        policy: pulumi
-          .all([
-            pulumi.all(args.loginSecrets.map((s) => s.secretArn)),
-            args.kmsKeyArn,
-            args.region,
-            partition,
-          ])
-          .apply(([arns, keyArn, region]) => proxyRolePolicy(arns, keyArn, region)),
+        policyName: `${name}-proxy`,
+        description: e2e
+          ? "RDS Proxy: connect to PostgreSQL with IAM as the roles it serves"
+          : "RDS Proxy: read the app roles' secrets, decrypt them with the stack key",
+        tags: args.tags,
+        policy: e2e
+          ? pulumi
+              .all([partition, args.region, args.accountId, e2e.dbResourceId])
+              .apply(([part, region, account, resourceId]) =>
+                proxyIamRolePolicy(
+                  e2e.roleNames.map(
+                    (r) => `arn:${part}:rds-db:${region}:${account}:dbuser:${resourceId}/${r}`,
+                  ),
+                ),
+              )
+          : pulumi
+              .all([pulumi.all(args.loginSecrets.map((s) => s.secretArn)), args.kmsKeyArn, args.region])
+              .apply(([arns, keyArn, region]) => proxyRolePolicy(arns, keyArn, region)),
       },
       { parent: this },
     );
@@ -160,13 +186,18 @@ export class RdsProxy extends pulumi.ComponentResource {
         roleArn: role.arn,
         vpcSubnetIds: args.subnetIds,
         vpcSecurityGroupIds: [sg.id],
-        auths: args.loginSecrets.map((s) => ({
-          authScheme: "SECRETS",
-          description: `login role ${s.roleName}`,
-          secretArn: s.secretArn,
-          clientPasswordAuthType: "POSTGRES_SCRAM_SHA_256",
-          iamAuth: args.requireIam || s.iamAuth ? "REQUIRED" : "DISABLED",
-        })),
+        ...(e2e
+          ? { defaultAuthScheme: "IAM_AUTH" }
+          : {
+              defaultAuthScheme: "NONE",
+              auths: args.loginSecrets.map((s) => ({
+                authScheme: "SECRETS",
+                description: `login role ${s.roleName}`,
+                secretArn: s.secretArn,
+                clientPasswordAuthType: "POSTGRES_SCRAM_SHA_256",
+                iamAuth: "DISABLED",
+              })),
+            }),
         tags: args.tags,
       },
       { parent: this },
@@ -233,9 +264,35 @@ export function proxyRolePolicy(secretArns: readonly string[], keyArn: string, r
   });
 }
 
+/**
+ * The proxy role's policy under end-to-end IAM: `rds-db:connect` on exactly the database users it serves
+ * (the shape AWS documents in "Migrating from standard IAM authentication to end-to-end IAM
+ * authentication for RDS Proxy").
+ */
+export function proxyIamRolePolicy(dbUserArns: readonly string[]): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ConnectAsTheServedRoles",
+        Effect: "Allow",
+        Action: ["rds-db:connect"],
+        Resource: [...dbUserArns],
+      },
+    ],
+  });
+}
+
 export function validateRdsProxyArgs(args: RdsProxyArgs): void {
   const problems: string[] = [];
-  if (args.loginSecrets.length === 0) {
+  if (args.endToEndIam) {
+    if (args.endToEndIam.roleNames.length === 0)
+      problems.push("endToEndIam.roleNames: is empty; the proxy would admit nobody. Pass the IAM roles.");
+    if (args.loginSecrets.length > 0)
+      problems.push(
+        `loginSecrets: ${args.loginSecrets.map((s) => s.roleName).join(", ")} given with endToEndIam; an IAM_AUTH proxy signs in with IAM only. Pass no secrets.`,
+      );
+  } else if (args.loginSecrets.length === 0) {
     problems.push("loginSecrets: is empty; the proxy would admit nobody. Pass the app roles' secrets.");
   }
   const p = args.pool;

@@ -110,9 +110,7 @@ describe("RDS Proxy (prod default)", () => {
         Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT } },
       },
     ]);
-    const policy = JSON.parse(
-      one(prod, "aws:iam/rolePolicy:RolePolicy", "-proxy-secrets").inputs.policy as string,
-    );
+    const policy = JSON.parse(one(prod, "aws:iam/policy:Policy", "-proxy-secrets").inputs.policy as string);
     const arns = roleSecretArns(prod);
     expect(policy.Statement).toEqual([
       {
@@ -147,7 +145,7 @@ describe("RDS Proxy (prod default)", () => {
   });
 
   it("creates no read-only proxy endpoint: for an RDS instance (not Aurora) every request on it fails", () => {
-    expect(prod.outputs.dbReplicaAddresses).toHaveLength(1);
+    expect(prod.outputs.dbReplicaAddresses).toEqual([]);
     expect(ofType(prod, "aws:rds/proxyEndpoint:ProxyEndpoint")).toEqual([]);
   });
 
@@ -178,18 +176,55 @@ describe("RDS Proxy (prod default)", () => {
     });
   });
 
-  it("requires IAM for the roles in iamAuthRoles, and for all with proxyRequireIam", async () => {
+  it("signs in with secrets only for password roles: an IAM role (rds_iam, no password) is left out", async () => {
     const some = await runStack({ stack: "prod", config: { iamAuthRoles: ["analytics_readonly"] } });
     expect(some.error).toBeUndefined();
-    const iam = (r: RunResult) =>
-      (one(r, "aws:rds/proxy:Proxy", "-proxy").inputs.auths as { iamAuth: string }[]).map((a) => a.iamAuth);
-    expect(iam(some)).toEqual(["DISABLED", "REQUIRED"]);
+    const proxy = one(some, "aws:rds/proxy:Proxy", "-proxy");
+    expect(proxy.inputs.defaultAuthScheme).toBe("NONE");
+    expect(proxy.inputs.auths).toEqual([
+      {
+        authScheme: "SECRETS",
+        description: "login role app_user",
+        secretArn: expect.stringMatching(/^arn:aws:secretsmanager:/),
+        clientPasswordAuthType: "POSTGRES_SCRAM_SHA_256",
+        iamAuth: "DISABLED",
+      },
+    ]);
+  });
+
+  it("with proxyRequireIam uses end-to-end IAM: no secrets, rds-db:connect on exactly the served users", async () => {
     const all = await runStack({
       stack: "prod",
-      config: { iamAuthRoles: ["analytics_readonly"], proxyRequireIam: true },
+      config: { iamAuthRoles: ["app_user", "analytics_readonly"], proxyRequireIam: true },
     });
     expect(all.error).toBeUndefined();
-    expect(iam(all)).toEqual(["REQUIRED", "REQUIRED"]);
+    const proxy = one(all, "aws:rds/proxy:Proxy", "-proxy");
+    expect(proxy.inputs.defaultAuthScheme).toBe("IAM_AUTH");
+    expect(proxy.inputs.auths ?? []).toEqual([]);
+    const resourceId = one(all, "aws:rds/instance:Instance", "-prod-instance").state.resourceId as string;
+    const policy = JSON.parse(one(all, "aws:iam/policy:Policy", "-proxy-secrets").inputs.policy as string);
+    expect(policy.Statement).toEqual([
+      {
+        Sid: "ConnectAsTheServedRoles",
+        Effect: "Allow",
+        Action: ["rds-db:connect"],
+        Resource: [
+          `arn:aws:rds-db:us-east-1:123456789012:dbuser:${resourceId}/app_user`,
+          `arn:aws:rds-db:us-east-1:123456789012:dbuser:${resourceId}/analytics_readonly`,
+        ],
+      },
+    ]);
+  });
+
+  it("fails when proxyRequireIam would leave a served role without a way in", async () => {
+    const r = await runStack({
+      stack: "prod",
+      config: { iamAuthRoles: ["app_user"], proxyRequireIam: true },
+    });
+    expect(r.error?.message).toMatch(
+      /proxyRequireIam: true makes the proxy use end-to-end IAM, but analytics_readonly/,
+    );
+    expect(ofType(r, "aws:rds/proxy:Proxy")).toEqual([]);
   });
 
   it("fails when proxyDebugLogging is true in prod (SQL text can hold PHI)", async () => {
@@ -227,7 +262,8 @@ describe("PgBouncer on ECS Fargate", () => {
       memory: "1024",
       volumes: [{ name: "pgbouncer-run" }],
     });
-    expect(td.inputs.taskRoleArn).toBeUndefined();
+    // The task role exists only to issue the server certificate (see "PgBouncer's server certificate").
+    expect(td.inputs.taskRoleArn).toBe(one(devBouncer, "aws:iam/role:Role", "-pgbouncer-task").state.arn);
   });
 
   it("gets passwords only through ECS secrets (Secrets Manager ARNs), the ini through a plain variable", () => {
@@ -239,7 +275,13 @@ describe("PgBouncer on ECS Fargate", () => {
       { name: "PGBOUNCER_USERNAME_1", valueFrom: `${arns.analytics_readonly}:username::` },
       { name: "PGBOUNCER_PASSWORD_1", valueFrom: `${arns.analytics_readonly}:password::` },
     ]);
-    expect(c.environment.map((e: { name: string }) => e.name)).toEqual(["PGBOUNCER_INI"]);
+    expect(c.environment.map((e: { name: string }) => e.name)).toEqual([
+      "PGBOUNCER_INI",
+      "PGBOUNCER_TLS_CA_ARN",
+      "PGBOUNCER_TLS_TEMPLATE_ARN",
+      "PGBOUNCER_TLS_HOSTNAME",
+      "AWS_REGION",
+    ]);
     const ini = c.environment[0].value as string;
     expect(ini).toContain(
       `verscienta_health = host=${devBouncer.outputs.dbAddress} port=5432 dbname=verscienta_health`,
@@ -279,7 +321,7 @@ describe("PgBouncer on ECS Fargate", () => {
 
   it("lets the execution role read exactly the pooled secrets, the log group and the ECR repository", () => {
     const policy = JSON.parse(
-      one(devBouncer, "aws:iam/rolePolicy:RolePolicy", "-pgbouncer-execution").inputs.policy as string,
+      one(devBouncer, "aws:iam/policy:Policy", "-pgbouncer-execution").inputs.policy as string,
     );
     const arns = roleSecretArns(devBouncer);
     const lgArn = one(devBouncer, "aws:cloudwatch/logGroup:LogGroup", "-pgbouncer-logs").state.arn;
@@ -398,7 +440,7 @@ describe("PgBouncer on ECS Fargate", () => {
       port: 6432,
       max: 10,
       min: 2,
-      sslmode: "require",
+      sslmode: "verify-full",
       namedPreparedStatements: false,
       prepare: false,
     });
@@ -411,6 +453,198 @@ describe("PgBouncer on ECS Fargate", () => {
     });
     expect(r.error?.message).toMatch(/pgbouncerImage/);
     expect(ofType(r, "aws:ecs/taskDefinition:TaskDefinition")).toEqual([]);
+  });
+});
+
+describe("PgBouncer's server certificate (verify-full, no private key in state)", () => {
+  const CA = "aws:acmpca/certificateAuthority:CertificateAuthority";
+  const CERT = "aws:acmpca/certificate:Certificate";
+  const INSTALL = "aws:acmpca/certificateAuthorityCertificate:CertificateAuthorityCertificate";
+  const containerOf = (r: RunResult) =>
+    JSON.parse(
+      one(r, "aws:ecs/taskDefinition:TaskDefinition", "-pgbouncer-task").inputs
+        .containerDefinitions as string,
+    )[0] as { environment: { name: string; value: string }[]; command: string[] };
+
+  it("is a root AWS Private CA in short-lived mode with an EC P-256 key kept in AWS's FIPS 140-2 level 3 HSMs", () => {
+    const ca = one(devBouncer, CA, "-pgbouncer-tls-ca");
+    expect(ca.inputs).toEqual({
+      type: "ROOT",
+      usageMode: "SHORT_LIVED_CERTIFICATE",
+      certificateAuthorityConfiguration: {
+        keyAlgorithm: "EC_prime256v1",
+        signingAlgorithm: "SHA256WITHECDSA",
+        subject: { commonName: "verscienta-dev PgBouncer CA", organization: "Verscienta Health" },
+      },
+      keyStorageSecurityStandard: "FIPS_140_2_LEVEL_3_OR_HIGHER",
+      revocationConfiguration: {
+        crlConfiguration: { enabled: false },
+        ocspConfiguration: { enabled: false },
+      },
+      permanentDeletionTimeInDays: 7,
+      enabled: true,
+      tags: expect.objectContaining({ Environment: "dev" }),
+    });
+    const prodCa = one(prodBouncer, CA, "-pgbouncer-tls-ca");
+    expect([prodCa.protect, prodCa.inputs.permanentDeletionTimeInDays]).toEqual([true, 30]);
+    expect(ofType(prod, CA)).toEqual([]);
+  });
+
+  it("self-signs the root from the CA's own CSR with RootCACertificate/V1 for 10 years, and installs it", () => {
+    const ca = one(devBouncer, CA, "-pgbouncer-tls-ca");
+    const root = one(devBouncer, CERT, "-pgbouncer-tls-root");
+    expect(root.inputs).toEqual({
+      certificateAuthorityArn: ca.state.arn,
+      certificateSigningRequest: ca.state.certificateSigningRequest,
+      signingAlgorithm: "SHA256WITHECDSA",
+      templateArn: "arn:aws:acm-pca:::template/RootCACertificate/V1",
+      validity: { type: "YEARS", value: "10" },
+    });
+    expect(String(ca.state.certificateSigningRequest)).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----\n/);
+    expect(one(devBouncer, INSTALL, "-pgbouncer-tls-root").inputs).toEqual({
+      certificateAuthorityArn: ca.state.arn,
+      certificate: root.state.certificate,
+      certificateChain: "",
+    });
+  });
+
+  it("lets the task role issue only from that CA, only with the server template, and read back what it issued", () => {
+    const caArn = one(devBouncer, CA, "-pgbouncer-tls-ca").state.arn;
+    expect(caArn).toMatch(/^arn:aws:acm-pca:us-east-1:123456789012:certificate-authority\/[0-9a-f-]{36}$/);
+    const role = one(devBouncer, "aws:iam/role:Role", "-pgbouncer-task");
+    expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT } },
+      },
+    ]);
+    const policy = one(devBouncer, "aws:iam/policy:Policy", "-pgbouncer-task-certificate");
+    // A customer-managed policy attached to exactly this role (no inline policies: iam-no-inline-policy-check).
+    const attachment = one(
+      devBouncer,
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      "-pgbouncer-task-certificate-attach",
+    );
+    expect(attachment.inputs).toEqual({ role: role.state.name, policyArn: policy.state.arn });
+    expect(JSON.parse(policy.inputs.policy as string)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "IssueTheServerCertificate",
+          Effect: "Allow",
+          Action: ["acm-pca:IssueCertificate"],
+          Resource: [caArn],
+          Condition: {
+            StringEquals: {
+              "acm-pca:TemplateArn": "arn:aws:acm-pca:::template/EndEntityServerAuthCertificate/V1",
+            },
+          },
+        },
+        {
+          Sid: "ReadTheIssuedCertificate",
+          Effect: "Allow",
+          Action: ["acm-pca:GetCertificate"],
+          Resource: [caArn],
+        },
+      ],
+    });
+    // Nothing else is attached to the task role.
+    expect(
+      devBouncer.registrations.filter(
+        (r) => r.type.startsWith("aws:iam/") && r.inputs.role === role.state.name,
+      ),
+    ).toHaveLength(1);
+  });
+
+  it("has each task request a 6-day certificate for the NLB's DNS name from that CA and template", () => {
+    const c = containerOf(devBouncer);
+    const env = Object.fromEntries(c.environment.map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      PGBOUNCER_TLS_CA_ARN: one(devBouncer, CA, "-pgbouncer-tls-ca").state.arn,
+      PGBOUNCER_TLS_TEMPLATE_ARN: "arn:aws:acm-pca:::template/EndEntityServerAuthCertificate/V1",
+      PGBOUNCER_TLS_HOSTNAME: one(devBouncer, "aws:lb/loadBalancer:LoadBalancer", "-pgbouncer-nlb").state
+        .dnsName,
+      AWS_REGION: "us-east-1",
+    });
+    expect(c.command[0]).toContain("--validity Value=6,Type=DAYS");
+    expect(c.command[0]).toContain('-addext "subjectAltName=DNS:$PGBOUNCER_TLS_HOSTNAME"');
+  });
+
+  it("exports the public root as poolerCaCertificatePem and a verify-full connection template", () => {
+    const root = one(devBouncer, CERT, "-pgbouncer-tls-root");
+    const pem = devBouncer.outputs.poolerCaCertificatePem as string;
+    expect(pem).toBe(root.state.certificate);
+    expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----\n[^-]+\n-----END CERTIFICATE-----\n$/);
+    expect(devBouncer.secretOutputs).not.toContain("poolerCaCertificatePem");
+    expect(devBouncer.outputs.poolerCaArn).toBe(one(devBouncer, CA, "-pgbouncer-tls-ca").state.arn);
+    expect(devBouncer.outputs.appPoolSettingsPooled).toMatchObject({
+      ssl: { rejectUnauthorized: true, ca: pem },
+      sslmode: "verify-full",
+    });
+    const dns = one(devBouncer, "aws:lb/loadBalancer:LoadBalancer", "-pgbouncer-nlb").state.dnsName;
+    expect(devBouncer.outputs.pooledConnectionStringTemplate).toBe(
+      `postgresql://<user>:<password>@${dns}:6432/verscienta_health?sslmode=verify-full&sslrootcert=pooler-ca.pem`,
+    );
+    expect(devBouncer.secretOutputs).toContain("pooledConnectionStringTemplate");
+  });
+
+  it("puts no private key in any resource input, state or output", () => {
+    for (const r of [devBouncer, prodBouncer]) {
+      const keyTypes = r.registrations.filter((x) => /^tls:|privateKey|keyPair/i.test(x.type));
+      expect(keyTypes).toEqual([]);
+      for (const reg of r.registrations) {
+        const text = JSON.stringify([reg.inputs, reg.state]);
+        expect(text, `${reg.type} ${reg.name}`).not.toMatch(/PRIVATE KEY|"privateKey"/);
+      }
+      expect(JSON.stringify(r.outputs)).not.toMatch(/PRIVATE KEY/);
+    }
+  });
+
+  it("the mock CA refuses end-entity validity above 7 days, as a short-lived-mode CA does", () => {
+    const cloud = devBouncer.cloud;
+    const caArn = one(devBouncer, CA, "-pgbouncer-tls-ca").state.arn;
+    const issue = (value: string) =>
+      cloud.newResource({
+        type: CERT,
+        name: `probe-${value}`,
+        inputs: {
+          certificateAuthorityArn: caArn,
+          templateArn: "arn:aws:acm-pca:::template/EndEntityServerAuthCertificate/V1",
+          validity: { type: "DAYS", value },
+        },
+        provider: undefined,
+        id: undefined,
+        custom: true,
+      } as Parameters<typeof cloud.newResource>[0]);
+    expect(() => issue("8")).toThrow(/SHORT_LIVED_CERTIFICATE mode; validity must be 7 days or less/);
+    expect(issue("7").state.arn).toMatch(/\/certificate\/[0-9a-f]{32}$/);
+  });
+});
+
+describe("VPC endpoints of the isolated VPC", () => {
+  const endpoints = (r: RunResult) =>
+    ofType(r, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => [e.inputs.serviceName, e.inputs.vpcEndpointType]);
+
+  it("lets PgBouncer tasks pull from private ECR, log, read secrets and issue their certificate", () => {
+    expect(endpoints(devBouncer)).toEqual(
+      expect.arrayContaining(
+        ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "acm-pca"]
+          .map((s) => [`com.amazonaws.us-east-1.${s}`, "Interface"])
+          .concat([["com.amazonaws.us-east-1.s3", "Gateway"]]),
+      ),
+    );
+    for (const e of ofType(devBouncer, "aws:ec2/vpcEndpoint:VpcEndpoint")) {
+      if (e.inputs.vpcEndpointType === "Interface") expect(e.inputs.privateDnsEnabled).toBe(true);
+      else expect(e.inputs.routeTableIds).toEqual([expect.stringMatching(/^rtb-/)]);
+    }
+  });
+
+  it("creates no ECR or Private CA endpoint without PgBouncer", () => {
+    const services = endpoints(prod).map(([s]) => String(s));
+    expect(services.filter((s) => /\.(ecr\.|acm-pca$)/.test(s))).toEqual([]);
+    expect(services).toContain("com.amazonaws.us-east-1.secretsmanager");
   });
 });
 

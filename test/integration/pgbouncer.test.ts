@@ -1,5 +1,14 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chownSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import * as path from "node:path";
 import { Client, type ClientConfig } from "pg";
@@ -7,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgbouncerStartScript, renderPgbouncerIni } from "../../components/pooling/pgbouncerConfig";
 import { SEED_PGBOUNCER } from "../../components/pooling/poolSettings";
 import { type RunningPgBouncer, startPgBouncerForTwin } from "../../local/pgbouncer";
-import { startTwin, type Twin } from "../../local/twin";
+import { findFreePort, startTwin, type Twin } from "../../local/twin";
 
 /**
  * A real PgBouncer (Debian's) in front of the twin's real PostgreSQL 16, configured by the stack's
@@ -219,70 +228,264 @@ describe("PgBouncer in front of the twin", () => {
   });
 });
 
-describe("the ECS container's start script", () => {
-  it("writes a 0600 auth_file from the injected variables and serves TLS with a throwaway key", async () => {
-    const runDir = mkdtempSync(path.join(tmpdir(), "verscienta-pgb-ecs-"));
-    const owner =
-      userInfo().uid === 0 ? Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" })) : undefined;
-    const group =
-      userInfo().uid === 0 ? Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" })) : undefined;
-    if (owner !== undefined && group !== undefined) chownSync(runDir, owner, group);
-    const port = bouncer.port + 1;
-    const ini = renderPgbouncerIni(SEED_PGBOUNCER, {
-      listenAddr: "127.0.0.1",
-      listenPort: port,
-      serverHost: twin.host,
-      serverPort: twin.port,
-      database: twin.database,
-      roles: [APP],
-      authFile: `${runDir}/userlist.txt`,
-      serverTlsCaFile: twin.caCertPath,
-      clientTlsCertFile: `${runDir}/client-tls.crt`,
-      clientTlsKeyFile: `${runDir}/client-tls.key`,
-      pidFile: `${runDir}/pgbouncer.pid`,
-      logFile: "",
-    });
-    const script = pgbouncerStartScript({
-      runDir,
-      iniEnv: "PGBOUNCER_INI",
-      roles: [{ name: APP, usernameEnv: "PGBOUNCER_USERNAME_0", passwordEnv: "PGBOUNCER_PASSWORD_0" }],
-    });
-    const child: ChildProcess = spawn("/bin/sh", ["-c", script], {
-      uid: owner,
-      gid: group,
-      stdio: ["ignore", "ignore", "pipe"],
-      env: {
-        PATH: "/usr/sbin:/usr/bin:/bin",
-        PGBOUNCER_INI: ini,
-        PGBOUNCER_USERNAME_0: APP,
-        PGBOUNCER_PASSWORD_0: password(APP),
-      },
-    });
-    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-    try {
-      let c: Client | undefined;
-      for (let i = 0; i < 100 && !c; i++) {
-        const attempt = new Client(pooledConfig({ port, ssl: { rejectUnauthorized: false } }));
-        try {
-          await attempt.connect();
-          c = attempt;
-        } catch {
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
-      expect(c).toBeDefined();
-      const r = await c!.query<{ u: string }>("SELECT current_user AS u");
-      expect(r.rows[0].u).toBe(APP);
-      await c!.end();
-      expect(statSync(`${runDir}/userlist.txt`).mode & 0o777).toBe(0o600);
-      expect(statSync(`${runDir}/client-tls.key`).mode & 0o777).toBe(0o600);
-      expect(readFileSync(`${runDir}/userlist.txt`, "utf8")).toBe(`"${APP}" "${password(APP)}"\n`);
-    } finally {
-      child.kill("SIGTERM");
-      // SIGTERM becomes PgBouncer's graceful SIGINT; the script exits when PgBouncer does.
+/**
+ * fixtures/fake-aws.sh: a stand-in for the AWS CLI on PATH, doing what `aws acm-pca` does for the three calls the script makes
+ * (AWS CLI Command Reference, acm-pca issue-certificate / wait certificate-issued / get-certificate):
+ * issue-certificate signs the CSR with a CA made here by openssl, copying the CSR's subjectAltName as the
+ * EndEntityServerAuthCertificate/V1 template does, adds serverAuth, and prints the certificate ARN
+ * (`--query CertificateArn --output text`); the waiter prints nothing; get-certificate prints the PEM
+ * (`--query Certificate --output text`). Like IAM with the task role's policy, it answers
+ * AccessDeniedException (exit 254, the CLI's code for a service error) for any other CA or template, and
+ * for everything when `deny` exists. `FAKE_PCA_DAYS` makes it issue shorter than asked: a certificate
+ * that has already aged, so the renewer's path can run in seconds.
+ */
+const FAKE_AWS = path.join(__dirname, "fixtures/fake-aws.sh");
+
+const CA_ARN =
+  "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/0f3c3a1e-1111-4222-8333-944445555666";
+const TEMPLATE_ARN = "arn:aws:acm-pca:::template/EndEntityServerAuthCertificate/V1";
+const NLB_NAME = "verscienta-dev-pgb-0123456789abcdef.elb.us-east-1.amazonaws.com";
+
+interface StartedScript {
+  readonly runDir: string;
+  readonly pcaDir: string;
+  readonly port: number;
+  readonly caPem: string;
+  readonly log: () => string;
+  readonly exited: Promise<number | null>;
+  stop(): Promise<number | null>;
+}
+
+/** Runs the ECS start script as the task would, with the fake `aws` first on PATH and a local CA. */
+async function startEcsScript(
+  o: { deny?: boolean; pcaDays?: number; validityDays?: number; renewBeforeSeconds?: number } = {},
+): Promise<StartedScript> {
+  const asRoot = userInfo().uid === 0;
+  const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }));
+  const owner = asRoot ? { uid: id("-u"), gid: id("-g") } : undefined;
+  const runDir = mkdtempSync(path.join(tmpdir(), "verscienta-pgb-ecs-"));
+  const pcaDir = mkdtempSync(path.join(tmpdir(), "verscienta-fake-pca-"));
+  const bin = path.join(pcaDir, "bin");
+  mkdirSync(bin);
+  writeFileSync(path.join(bin, "aws"), readFileSync(FAKE_AWS), { mode: 0o755 });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=test pooler CA",
+      "-keyout",
+      path.join(pcaDir, "ca.key"),
+      "-out",
+      path.join(pcaDir, "ca.crt"),
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  if (o.deny) writeFileSync(path.join(pcaDir, "deny"), "");
+  if (owner) {
+    for (const f of [runDir, pcaDir, bin, path.join(bin, "aws"), path.join(pcaDir, "ca.key")])
+      chownSync(f, owner.uid, owner.gid);
+  }
+  const port = await findFreePort();
+  const ini = renderPgbouncerIni(SEED_PGBOUNCER, {
+    listenAddr: "127.0.0.1",
+    listenPort: port,
+    serverHost: twin.host,
+    serverPort: twin.port,
+    database: twin.database,
+    roles: [APP],
+    authFile: `${runDir}/userlist.txt`,
+    serverTlsCaFile: twin.caCertPath,
+    clientTlsCertFile: `${runDir}/client-tls.crt`,
+    clientTlsKeyFile: `${runDir}/client-tls.key`,
+    pidFile: `${runDir}/pgbouncer.pid`,
+    logFile: "",
+  });
+  const script = pgbouncerStartScript({
+    runDir,
+    iniEnv: "PGBOUNCER_INI",
+    roles: [{ name: APP, usernameEnv: "PGBOUNCER_USERNAME_0", passwordEnv: "PGBOUNCER_PASSWORD_0" }],
+    tls: {
+      validityDays: o.validityDays ?? 6,
+      renewBeforeSeconds: o.renewBeforeSeconds ?? 3 * 86_400,
+      checkIntervalSeconds: 1,
+    },
+  });
+  const output: string[] = [];
+  const child: ChildProcess = spawn("/bin/sh", ["-c", script], {
+    uid: owner?.uid,
+    gid: owner?.gid,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      PATH: `${bin}:/usr/sbin:/usr/bin:/bin`,
+      PGBOUNCER_INI: ini,
+      PGBOUNCER_USERNAME_0: APP,
+      PGBOUNCER_PASSWORD_0: password(APP),
+      PGBOUNCER_TLS_CA_ARN: CA_ARN,
+      PGBOUNCER_TLS_TEMPLATE_ARN: TEMPLATE_ARN,
+      PGBOUNCER_TLS_HOSTNAME: NLB_NAME,
+      AWS_REGION: "us-east-1",
+      FAKE_PCA_DIR: pcaDir,
+      FAKE_PCA_CA_ARN: CA_ARN,
+      FAKE_PCA_TEMPLATE_ARN: TEMPLATE_ARN,
+      ...(o.pcaDays ? { FAKE_PCA_DAYS: String(o.pcaDays) } : {}),
+    },
+  });
+  child.stdout?.on("data", (c: Buffer) => output.push(c.toString("utf8")));
+  child.stderr?.on("data", (c: Buffer) => output.push(c.toString("utf8")));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return {
+    runDir,
+    pcaDir,
+    port,
+    caPem: readFileSync(path.join(pcaDir, "ca.crt"), "utf8"),
+    log: () => output.join(""),
+    exited,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       const code = await exited;
-      expect(code).toBe(0);
       rmSync(runDir, { recursive: true, force: true });
+      rmSync(pcaDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+/** node-postgres's equivalent of libpq's sslmode=verify-full: the chain and the host name are checked. */
+async function verifyFullClient(s: StartedScript, o: { servername: string; ca?: string }): Promise<Client> {
+  let last: Error | undefined;
+  for (let i = 0; i < 150; i++) {
+    const c = new Client(
+      pooledConfig({
+        port: s.port,
+        ssl: { ca: o.ca ?? s.caPem, servername: o.servername, rejectUnauthorized: true },
+      }),
+    );
+    try {
+      await c.connect();
+      return c;
+    } catch (e) {
+      last = e as Error;
+      await c.end().catch(() => {});
+      // A refused connection means "not listening yet"; a TLS verdict is final.
+      if (!/ECONNREFUSED/.test(last.message)) throw last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw last ?? new Error("no connection");
+}
+
+/** Serial number of the certificate PgBouncer presents now (openssl's STARTTLS for PostgreSQL). */
+function servedSerial(port: number): string {
+  const served = spawnSync(
+    "openssl",
+    ["s_client", "-connect", `127.0.0.1:${port}`, "-starttls", "postgres"],
+    { input: "", encoding: "utf8" },
+  ).stdout;
+  return spawnSync("openssl", ["x509", "-noout", "-serial"], {
+    input: served,
+    encoding: "utf8",
+  }).stdout.trim();
+}
+
+describe("the ECS container's start script (real PgBouncer, AWS Private CA stubbed)", () => {
+  let s: StartedScript;
+  beforeAll(async () => {
+    s = await startEcsScript();
+  });
+  afterAll(async () => {
+    // SIGTERM becomes PgBouncer's graceful SIGINT; the script exits 0 when PgBouncer does.
+    expect(await s?.stop()).toBe(0);
+  });
+
+  it("gets its certificate from the CA for the NLB's name, and a verify-full client connects", async () => {
+    const c = await verifyFullClient(s, { servername: NLB_NAME });
+    try {
+      const r = await c.query<{ u: string }>("SELECT current_user AS u");
+      expect(r.rows[0].u).toBe(APP);
+    } finally {
+      await c.end();
+    }
+    const calls = readFileSync(path.join(s.pcaDir, "calls.log"), "utf8").trim().split("\n");
+    expect(calls[0]).toBe(
+      `acm-pca issue-certificate --region us-east-1 --certificate-authority-arn ${CA_ARN} --csr fileb://${s.runDir}/next.csr ` +
+        `--signing-algorithm SHA256WITHECDSA --template-arn ${TEMPLATE_ARN} --validity Value=6,Type=DAYS --query CertificateArn --output text`,
+    );
+    expect(calls.map((l) => l.split(" ").slice(0, 2).join(" "))).toEqual([
+      "acm-pca issue-certificate",
+      "acm-pca wait",
+      "acm-pca get-certificate",
+    ]);
+  });
+
+  it("refuses a verify-full client that expects another host name, or trusts another CA", async () => {
+    await expect(verifyFullClient(s, { servername: "db.attacker.example" })).rejects.toThrow(
+      /does not match certificate's altnames/,
+    );
+    await expect(verifyFullClient(s, { servername: NLB_NAME, ca })).rejects.toThrow(
+      /unable to verify|self[- ]signed|unable to get local issuer/i,
+    );
+  });
+
+  it("keeps the key and auth_file 0600 in the run directory and never logs a key or a password", () => {
+    expect(statSync(`${s.runDir}/userlist.txt`).mode & 0o777).toBe(0o600);
+    expect(statSync(`${s.runDir}/client-tls.key`).mode & 0o777).toBe(0o600);
+    expect(readFileSync(`${s.runDir}/userlist.txt`, "utf8")).toBe(`"${APP}" "${password(APP)}"\n`);
+    expect(existsSync(`${s.runDir}/next.key`)).toBe(false);
+    const log = s.log();
+    expect(log).toContain(`pgbouncer-tls: using ${CA_ARN}/certificate/`);
+    expect(log).not.toMatch(/PRIVATE KEY/);
+    expect(log).not.toContain(password(APP));
+  });
+});
+
+describe("the start script's certificate lifecycle", () => {
+  it("renews before expiry and PgBouncer serves the new certificate without restarting", async () => {
+    // 2-day certificates that the fake issues for 1 day (already half-aged), renewed under 100 000 s left.
+    const s = await startEcsScript({ validityDays: 2, renewBeforeSeconds: 100_000, pcaDays: 1 });
+    try {
+      const c = await verifyFullClient(s, { servername: NLB_NAME });
+      const pid = readFileSync(`${s.runDir}/pgbouncer.pid`, "utf8").trim();
+      const first = servedSerial(s.port);
+      expect(first).toMatch(/^serial=[0-9A-F]+$/);
+      let now = first;
+      for (let i = 0; i < 100 && now === first; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        now = servedSerial(s.port);
+      }
+      expect(now).toMatch(/^serial=[0-9A-F]+$/);
+      expect(now).not.toBe(first);
+      // Same PgBouncer process, and the client connected before the renewal is still served.
+      expect(readFileSync(`${s.runDir}/pgbouncer.pid`, "utf8").trim()).toBe(pid);
+      expect((await c.query<{ one: number }>("SELECT 1 AS one")).rows[0].one).toBe(1);
+      await c.end();
+      const c2 = await verifyFullClient(s, { servername: NLB_NAME });
+      await c2.end();
+      expect(s.log()).toContain("pgbouncer-tls: using");
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
+  });
+
+  it("fails when AWS Private CA refuses the request: the task stops before PgBouncer listens", async () => {
+    const s = await startEcsScript({ deny: true });
+    try {
+      expect(await s.exited).toBe(1);
+      expect(s.log()).toContain("AccessDeniedException");
+      expect(s.log()).toContain("pgbouncer-tls: no certificate from AWS Private CA; stopping");
+      expect(existsSync(`${s.runDir}/pgbouncer.pid`)).toBe(false);
+      const calls = readFileSync(path.join(s.pcaDir, "calls.log"), "utf8").trim().split("\n");
+      expect(calls).toHaveLength(3); // three attempts, then it gives up
+    } finally {
+      await s.stop();
     }
   });
 });

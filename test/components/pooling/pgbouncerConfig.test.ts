@@ -102,17 +102,41 @@ describe("auth_file", () => {
 });
 
 describe("pgbouncerStartScript", () => {
+  const tls = { validityDays: 6, renewBeforeSeconds: 3 * 86_400 };
   const script = pgbouncerStartScript({
     runDir: "/var/run/pgbouncer",
     iniEnv: "PGBOUNCER_INI",
     roles: [{ name: "app_user", usernameEnv: "U0", passwordEnv: "P0" }],
+    tls,
   });
+  const lines = script.split("\n");
 
   it("writes the auth_file with umask 077 and drops the password variables", () => {
-    expect(script.split("\n").slice(0, 2)).toEqual(["set -eu", "umask 077"]);
+    expect(lines.slice(0, 2)).toEqual(["set -eu", "umask 077"]);
     expect(script).toContain(
       `printf '"%s" "%s"\\n' "$(q "$U0")" "$(q "$P0")" >> /var/run/pgbouncer/userlist.txt; unset U0 P0`,
     );
+  });
+
+  it("makes the key in the task and sends AWS Private CA only a CSR naming the pooler's host", () => {
+    expect(script).toContain(
+      'openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=pgbouncer -addext "subjectAltName=DNS:$PGBOUNCER_TLS_HOSTNAME" -keyout /var/run/pgbouncer/next.key -out /var/run/pgbouncer/next.csr 2>/dev/null',
+    );
+    const issue = lines.find((l) => l.includes("aws acm-pca issue-certificate"));
+    expect(issue?.trim()).toBe(
+      'arn=$(aws acm-pca issue-certificate --region "$AWS_REGION" --certificate-authority-arn "$PGBOUNCER_TLS_CA_ARN" --csr fileb:///var/run/pgbouncer/next.csr --signing-algorithm SHA256WITHECDSA --template-arn "$PGBOUNCER_TLS_TEMPLATE_ARN" --validity Value=6,Type=DAYS --query CertificateArn --output text) || return 1',
+    );
+    // Nothing in the script can print the key: it is only ever a file argument of openssl/mv.
+    for (const l of lines.filter((x) => x.includes("next.key") || x.includes("client-tls.key"))) {
+      expect(l).not.toMatch(/\b(cat|echo|printf)\b[^|]*\.key/);
+    }
+  });
+
+  it("renews before expiry with SIGHUP, and stops the task rather than serve an expired certificate", () => {
+    expect(script).toContain("openssl x509 -checkend 259200 -noout -in /var/run/pgbouncer/client-tls.crt");
+    expect(script).toContain('if issue; then kill -HUP "$pid"; continue; fi');
+    expect(script).toContain("openssl x509 -checkend 3600 -noout");
+    expect(lines.at(-1)).toBe("[ ! -e /var/run/pgbouncer/tls-failed ]");
   });
 
   it("turns ECS's SIGTERM into PgBouncer's graceful SIGINT", () => {
@@ -120,7 +144,7 @@ describe("pgbouncerStartScript", () => {
   });
 
   it("fails when a variable name or run directory could inject shell", () => {
-    expect(() => pgbouncerStartScript({ runDir: "/tmp; rm -rf /", iniEnv: "I", roles: [] })).toThrow(
+    expect(() => pgbouncerStartScript({ runDir: "/tmp; rm -rf /", iniEnv: "I", roles: [], tls })).toThrow(
       /runDir/,
     );
     expect(() =>
@@ -128,7 +152,27 @@ describe("pgbouncerStartScript", () => {
         runDir: "/r",
         iniEnv: "I",
         roles: [{ name: "a", usernameEnv: "U$(x)", passwordEnv: "P" }],
+        tls,
       }),
     ).toThrow(/not valid/);
+  });
+
+  it("refuses a validity above the short-lived mode's 7 days, or a renewal window that cannot work", () => {
+    const base = { runDir: "/r", iniEnv: "I", roles: [] };
+    expect(() =>
+      pgbouncerStartScript({ ...base, tls: { validityDays: 8, renewBeforeSeconds: 86_400 } }),
+    ).toThrow("tls.validityDays: 8 must be 1 to 7");
+    expect(() =>
+      pgbouncerStartScript({ ...base, tls: { validityDays: 2, renewBeforeSeconds: 2 * 86_400 } }),
+    ).toThrow(/renewBeforeSeconds: 172800 is not below the validity/);
+    expect(() => pgbouncerStartScript({ ...base, tls: { validityDays: 2, renewBeforeSeconds: 60 } })).toThrow(
+      /renewBeforeSeconds: 60 must be a whole number above 3600/,
+    );
+    expect(() =>
+      pgbouncerStartScript({
+        ...base,
+        tls: { validityDays: 6, renewBeforeSeconds: 86_400, signingAlgorithm: "MD5WITHRSA" },
+      }),
+    ).toThrow(/signingAlgorithm/);
   });
 });

@@ -70,15 +70,15 @@ describe("appPoolSettingsPooled", () => {
     });
   });
 
-  it("verifies RDS Proxy's certificate; PgBouncer's self-generated one can only be required", () => {
-    expect(appPoolSettingsPooled("rds-proxy", APP_POOL.prod, "prod")).toMatchObject({
-      ssl: { rejectUnauthorized: true },
-      sslmode: "verify-full",
-    });
-    expect(appPoolSettingsPooled("pgbouncer", APP_POOL.prod, "prod")).toMatchObject({
-      ssl: { rejectUnauthorized: false },
-      sslmode: "require",
-    });
+  it("verifies every pooler's certificate and host name (verify-full), PgBouncer's included", () => {
+    for (const pooler of ["rds-proxy", "pgbouncer", "none"] as const) {
+      for (const env of ["dev", "prod"] as const) {
+        expect(appPoolSettingsPooled(pooler, APP_POOL[env], env)).toMatchObject({
+          ssl: { rejectUnauthorized: true },
+          sslmode: "verify-full",
+        });
+      }
+    }
   });
 });
 
