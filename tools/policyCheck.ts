@@ -3,13 +3,13 @@
  *
  * Evaluates the policy pack over a recorded `pulumi preview --json --show-sames` document (each step's
  * `newState`: type, urn, inputs) and prints the verdicts. Exit 1 when a mandatory rule fails, 2 on a
- * usage or input error.
+ * usage or input error, 3 when the preview has no resources (nothing checked: never a pass).
  */
 import { evaluateResources } from "../policies/lib/evaluate";
 import { flag, parseArgs, runCli, UsageError } from "./lib/cli";
 import { readText } from "./lib/json";
 import { readPolicyConfig } from "./lib/pack";
-import { checkPreview, renderCheckText, toCheckJson } from "./lib/policyCheck";
+import { checkExitCode, checkPreview, renderCheckText, toCheckJson } from "./lib/policyCheck";
 
 const USAGE =
   "usage: npm run policy:check -- --preview <file> [--environment dev|prod] [--policy-config <file>] [--format text|json]";
@@ -38,7 +38,7 @@ runCli("policy:check", async () => {
     ...(configFile ? { policyConfig: readPolicyConfig(configFile) } : {}),
   });
   process.stdout.write(
-    format === "json" ? `${JSON.stringify(toCheckJson(check.results), null, 2)}\n` : renderCheckText(check),
+    format === "json" ? `${JSON.stringify(toCheckJson(check), null, 2)}\n` : renderCheckText(check),
   );
-  return check.results.some((r) => r.status === "fail" && r.enforcementLevel === "mandatory") ? 1 : 0;
+  return checkExitCode(check);
 });

@@ -3,16 +3,20 @@
  *
  * The auditor's report from an offline plan result, a policy:check JSON result or an engine event log:
  * Markdown and self-contained HTML (chart per HIPAA control, control → rule → resource matrix with
- * evidence), JSON, SARIF 2.1.0 and JUnit XML. Exit 0 when written (the verdicts are in the files),
- * 2 on a usage or input error.
+ * evidence), JSON, SARIF 2.1.0 and JUnit XML, each stating the stack, environment, policy config and
+ * what the evidence is. The files are written in every case; the exit code is the verdict:
+ * 0 PASS (advisory failures allowed), 1 FAIL (a mandatory rule failed), 2 usage or input error (nothing
+ * written), 3 INCOMPLETE (no resources, or an event log cut short: no failure seen, but no pass proven).
  */
 import * as path from "node:path";
 import { flag, parseArgs, runCli, UsageError } from "./lib/cli";
 import { readText } from "./lib/json";
-import { gitCommit, PACK_NAME, packVersion } from "./lib/pack";
+import { MOCK_ACCOUNT } from "./lib/mockCloud";
+import { gitCommit, PACK_NAME, packVersion, policyConfigFor } from "./lib/pack";
 import { loadInput } from "./lib/report/load";
-import { buildReport } from "./lib/report/model";
-import { CONTROL_NAMES, packRules } from "./lib/report/packRules";
+import { makeReport } from "./lib/report/make";
+import { EXIT_CODES, VERDICT_LABEL } from "./lib/report/model";
+import { CONTROL_NAMES, packEvidence, packRules } from "./lib/report/packRules";
 import { writeReport } from "./lib/report/write";
 
 const USAGE = "usage: npm run report -- <plan.json | check.json | events.json> --out <dir> [--stack <name>]";
@@ -29,26 +33,26 @@ runCli("report", async () => {
   const out = flag(args, "out");
   if (!out) throw new UsageError(`--out <dir> is required. ${USAGE}`);
   const rules = packRules();
-  const loaded = loadInput(readText(input), input, rules);
-  const report = buildReport(
-    {
-      ...loaded.meta,
-      input: path.basename(input),
-      stack: flag(args, "stack") ?? loaded.meta.stack,
-      generatedAt: new Date().toISOString(),
-      gitCommit: loaded.meta.gitCommit ?? gitCommit(),
-      packName: loaded.meta.packName ?? PACK_NAME,
-      packVersion: loaded.meta.packVersion ?? packVersion(),
-    },
-    loaded.entries,
+  const loaded = loadInput(readText(input), input, rules, { evidence: packEvidence });
+  const stack = flag(args, "stack");
+  const report = makeReport(loaded, {
+    input: path.basename(input),
+    generatedAt: new Date().toISOString(),
+    ...(stack ? { stack } : {}),
     rules,
-    CONTROL_NAMES,
-  );
+    controlNames: CONTROL_NAMES,
+    packName: PACK_NAME,
+    packVersion: packVersion(),
+    gitCommit: loaded.meta.gitCommit ?? gitCommit(),
+    defaultPolicyConfig: policyConfigFor,
+    ...(loaded.meta.source === "offline-plan" ? { mockAccount: MOCK_ACCOUNT } : {}),
+  });
   const files = writeReport(report, out);
   const s = report.summary;
   process.stdout.write(
-    `report: ${s.pass} passed, ${s.fail} failed (${s.mandatoryFail} mandatory), ${s.notApplicable} n/a over ${s.resources} resources and ${s.controls} HIPAA controls\n`,
+    `report: ${VERDICT_LABEL[report.verdict]}: ${s.pass} passed, ${s.fail} failed (${s.mandatoryFail} mandatory), ${s.notApplicable} n/a over ${s.resources} resources and ${s.controls} HIPAA controls (stack ${report.meta.stack ?? "unknown"}, environment ${report.meta.environment ?? "unknown"})\n`,
   );
+  for (const p of report.incomplete) process.stdout.write(`  incomplete: ${p}\n`);
   for (const f of Object.values(files)) process.stdout.write(`  ${f}\n`);
-  return 0;
+  return EXIT_CODES[report.verdict];
 });

@@ -73,8 +73,21 @@ export function redact(v: unknown, key = ""): unknown {
   return v;
 }
 
-function evidenceOf(rule: PolicyRule, props: Record<string, unknown>): Record<string, unknown> {
+/**
+ * The values a verdict rests on: the rule's own `evidence` (exact paths, e.g. one parameter by name,
+ * kept whole even when unset) or else the `properties` it reads; secrets redacted either way.
+ */
+export function evidenceOf(
+  rule: Pick<PolicyRule, "properties" | "evidence">,
+  props: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  if (rule.evidence) {
+    // Keys are paths chosen by the rule (`parameters[password_encryption]` names a setting, not a
+    // secret): nested keys are still judged by name.
+    for (const [k, v] of Object.entries(rule.evidence(props))) out[k] = redact(v);
+    return out;
+  }
   for (const k of rule.properties) if (k in props) out[k] = redact(props[k], k);
   return out;
 }

@@ -67,11 +67,22 @@ interface RuleBase {
   readonly enforcementLevel: EnforcementLevel;
   /** Rule parameters (JSON schema with defaults); `enforcementLevel` is added by the engine. */
   readonly configSchema?: PolicyConfigSchema;
-  /** The rule guards cost-driven choices only; the dev policy config makes it advisory. */
+  /**
+   * The rule guards a choice dev may relax (cost, or on-call for an unwatched dev stack); the dev policy
+   * config makes it advisory.
+   */
   readonly costOnly?: boolean;
   /** Property names the rule reads: the evidence an auditor sees next to the result. */
   readonly properties: readonly string[];
+  /**
+   * The exact values the verdict rests on, keyed by path (`parameters[rds.force_ssl]`), for rules whose
+   * `properties` hold much more than that (a parameter list, a key policy). Unset: `properties` are shown.
+   */
+  readonly evidence?: Evidence;
 }
+
+/** Resource inputs → the values a rule decided on, keyed by their path in the inputs. */
+export type Evidence = (props: Readonly<Record<string, unknown>>) => Record<string, unknown>;
 
 export interface ResourceRule extends RuleBase {
   readonly kind: "resource";

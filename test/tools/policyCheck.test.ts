@@ -2,7 +2,13 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluateResources } from "../../policies/lib/evaluate";
-import { checkPreview, environmentOf, renderCheckText, toCheckJson } from "../../tools/lib/policyCheck";
+import {
+  checkExitCode,
+  checkPreview,
+  environmentOf,
+  renderCheckText,
+  toCheckJson,
+} from "../../tools/lib/policyCheck";
 
 const FILE = path.join(__dirname, "../fixtures/preview-prod.json");
 const text = readFileSync(FILE, "utf8");
@@ -21,8 +27,23 @@ describe("checkPreview over the recorded prod preview", () => {
     expect(verdict("kmsKeyRotation", "verscienta-prod-key")).toBe("pass");
   });
 
-  it("prints --format json with exactly the documented keys", () => {
-    const json = toCheckJson(check.results);
+  it("prints --format json with its context and exactly the documented keys per verdict", () => {
+    const json = toCheckJson(check);
+    expect(Object.keys(json)).toEqual([
+      "stack",
+      "environment",
+      "policyConfig",
+      "resources",
+      "incomplete",
+      "results",
+    ]);
+    expect([json.stack, json.environment, json.policyConfig, json.resources, json.incomplete]).toEqual([
+      "prod",
+      "prod",
+      {},
+      4,
+      [],
+    ]);
     const fail = json.results.find((r) => r.policy === "rdsStorageEncrypted" && r.urn === REPLICA);
     expect(fail).toEqual({
       urn: REPLICA,
@@ -31,9 +52,19 @@ describe("checkPreview over the recorded prod preview", () => {
       status: "fail",
       enforcementLevel: "mandatory",
       message: "storageEncrypted is false; PHI at rest must be encrypted (the provider default is false).",
+      evidence: { storageEncrypted: false },
     });
     for (const r of json.results)
-      expect(Object.keys(r)).toEqual(["urn", "type", "policy", "status", "enforcementLevel", "message"]);
+      expect(Object.keys(r)).toEqual([
+        "urn",
+        "type",
+        "policy",
+        "status",
+        "enforcementLevel",
+        "message",
+        "evidence",
+      ]);
+    expect(checkExitCode(check)).toBe(1);
   });
 
   it("prints failures first, then a count line", () => {
@@ -64,6 +95,24 @@ describe("checkPreview options", () => {
       environment: "dev",
       config: { rdsMultiAz: { enforcementLevel: "advisory" } },
     });
+  });
+
+  it("refuses to call an empty preview a pass: INCOMPLETE, exit 3, though stack rules pass", () => {
+    const empty = checkPreview('{"steps":[],"changeSummary":{}}', "empty.json", evaluateResources);
+    expect(empty.results.filter((r) => r.status === "pass").length).toBeGreaterThan(0);
+    expect(empty.results.some((r) => r.status === "fail" && r.enforcementLevel === "mandatory")).toBe(false);
+    expect(empty.incomplete).toEqual([
+      "empty.json has no resources (no step with a newState the stack keeps): nothing was checked",
+    ]);
+    expect(checkExitCode(empty)).toBe(3);
+    expect(renderCheckText(empty)).toContain(
+      "INCOMPLETE: empty.json has no resources (no step with a newState the stack keeps): nothing was checked\n",
+    );
+  });
+
+  it("records the dev policy config it judged against", () => {
+    const dev = checkPreview(text, "p.json", evaluateResources, { environment: "dev" });
+    expect(toCheckJson(dev).policyConfig).toMatchObject({ rdsMultiAz: { enforcementLevel: "advisory" } });
   });
 
   it("fails when the preview is malformed, naming the file", () => {

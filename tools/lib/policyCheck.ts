@@ -13,8 +13,12 @@ export interface CheckResult {
   readonly file: string;
   readonly stack?: string;
   readonly environment?: "dev" | "prod";
+  /** The policy config the verdicts were judged against (none: the pack's own levels). */
+  readonly policyConfig?: PolicyConfig;
   readonly resources: number;
   readonly results: PolicyResult[];
+  /** Why the verdicts cannot be called a pass whatever they say (an empty preview); empty otherwise. */
+  readonly incomplete: string[];
 }
 
 /** One verdict in `--format json`: exactly the documented keys. */
@@ -25,6 +29,24 @@ export interface CheckJsonResult {
   readonly status: PolicyResult["status"];
   readonly enforcementLevel: PolicyResult["enforcementLevel"];
   readonly message: string;
+  /** The values the verdict rests on (secrets redacted); `{}` for stack rules that name none. */
+  readonly evidence: Record<string, unknown>;
+}
+
+/** `--format json`: the context the verdicts were judged in, then the verdicts. */
+export interface CheckJson {
+  readonly stack: string | null;
+  readonly environment: string | null;
+  readonly policyConfig: PolicyConfig;
+  readonly resources: number;
+  readonly incomplete: string[];
+  readonly results: CheckJsonResult[];
+}
+
+/** Exit code of policy:check: 1 on a mandatory failure, else 3 when nothing was checked, else 0. */
+export function checkExitCode(c: CheckResult): number {
+  if (c.results.some((r) => r.status === "fail" && r.enforcementLevel === "mandatory")) return 1;
+  return c.incomplete.length > 0 ? 3 : 0;
 }
 
 /**
@@ -57,18 +79,37 @@ export function checkPreview(
     ...(doc.stack ? { stackName: doc.stack } : {}),
     ...(environment ? { environment } : {}),
   }).map((r) => (r.evidence ? { ...r, evidence: redactEvidence(r.evidence) } : r));
-  return { file, stack: doc.stack, environment, resources: doc.resources.length, results };
+  // Stack rules pass over an empty stack: an empty preview would otherwise read as a clean pass.
+  const incomplete =
+    doc.resources.length === 0
+      ? [`${file} has no resources (no step with a newState the stack keeps): nothing was checked`]
+      : [];
+  return {
+    file,
+    stack: doc.stack,
+    environment,
+    ...(config ? { policyConfig: config } : {}),
+    resources: doc.resources.length,
+    results,
+    incomplete,
+  };
 }
 
-export function toCheckJson(results: readonly PolicyResult[]): { results: CheckJsonResult[] } {
+export function toCheckJson(c: CheckResult): CheckJson {
   return {
-    results: results.map((r) => ({
+    stack: c.stack ?? null,
+    environment: c.environment ?? null,
+    policyConfig: c.policyConfig ?? {},
+    resources: c.resources,
+    incomplete: c.incomplete,
+    results: c.results.map((r) => ({
       urn: r.urn ?? "",
       type: r.type ?? "",
       policy: r.policy,
       status: r.status,
       enforcementLevel: r.enforcementLevel,
       message: r.message,
+      evidence: r.evidence ?? {},
     })),
   };
 }
@@ -92,5 +133,6 @@ export function renderCheckText(c: CheckResult): string {
   lines.push(
     `${n("pass")} passed, ${n("fail")} failed (${mandatory} mandatory), ${n("not-applicable")} not applicable`,
   );
+  for (const p of c.incomplete) lines.push(`INCOMPLETE: ${p}`);
   return `${lines.join("\n")}\n`;
 }

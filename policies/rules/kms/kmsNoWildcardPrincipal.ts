@@ -1,3 +1,4 @@
+import { wildcardPrincipalEvidence } from "../../lib/evidence";
 import { isWildcardPrincipal, statementsOf } from "../../lib/iam";
 import { T } from "../../lib/resourceTypes";
 import type { ResourceRule } from "../../lib/types";
@@ -13,6 +14,7 @@ export const kmsNoWildcardPrincipal: ResourceRule = {
   description: 'No KMS key-policy statement allows a "*" principal without a condition.',
   resourceTypes: [T.kmsKey, T.kmsReplicaKey],
   properties: ["policy"],
+  evidence: wildcardPrincipalEvidence,
   hipaa: ["164.312(a)(1)", "164.308(a)(4)(ii)(B)"],
   severity: "critical",
   enforcementLevel: "mandatory",

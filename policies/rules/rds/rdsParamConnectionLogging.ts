@@ -1,3 +1,4 @@
+import { paramEvidence } from "../../lib/evidence";
 import { isOn, postgresOnly, requireParam } from "../../lib/parameters";
 import { T } from "../../lib/resourceTypes";
 import type { ResourceRule } from "../../lib/types";
@@ -9,6 +10,7 @@ export const rdsParamConnectionLogging: ResourceRule = {
   description: "PostgreSQL parameter group turns on log_connections and log_disconnections.",
   resourceTypes: [T.rdsParameterGroup],
   properties: ["family", "parameters"],
+  evidence: paramEvidence("log_connections", "log_disconnections"),
   hipaa: ["164.312(b)", "164.308(a)(5)(ii)(C)"],
   severity: "medium",
   enforcementLevel: "mandatory",

@@ -1,3 +1,4 @@
+import { paramEvidence } from "../../lib/evidence";
 import { postgresOnly, requireParam } from "../../lib/parameters";
 import { T } from "../../lib/resourceTypes";
 import type { ResourceRule } from "../../lib/types";
@@ -9,6 +10,7 @@ export const rdsParamForceSsl: ResourceRule = {
   description: "PostgreSQL parameter group sets rds.force_ssl=1 (TLS-only connections).",
   resourceTypes: [T.rdsParameterGroup],
   properties: ["family", "parameters"],
+  evidence: paramEvidence("rds.force_ssl"),
   hipaa: ["164.312(e)(1)", "164.312(e)(2)(ii)"],
   severity: "critical",
   enforcementLevel: "mandatory",

@@ -1,3 +1,4 @@
+import { paramEvidence } from "../../lib/evidence";
 import { postgresOnly, requireParam } from "../../lib/parameters";
 import { T } from "../../lib/resourceTypes";
 import type { ResourceRule } from "../../lib/types";
@@ -9,6 +10,7 @@ export const rdsParamMinTls: ResourceRule = {
   description: "PostgreSQL parameter group sets ssl_min_protocol_version to TLSv1.2 or TLSv1.3.",
   resourceTypes: [T.rdsParameterGroup],
   properties: ["family", "parameters"],
+  evidence: paramEvidence("ssl_min_protocol_version"),
   hipaa: ["164.312(e)(1)", "164.312(e)(2)(ii)"],
   severity: "high",
   enforcementLevel: "mandatory",

@@ -1,3 +1,4 @@
+import { paramEvidence } from "../../lib/evidence";
 import { postgresOnly, requireParam } from "../../lib/parameters";
 import { T } from "../../lib/resourceTypes";
 import type { ResourceRule } from "../../lib/types";
@@ -9,6 +10,7 @@ export const rdsParamScram: ResourceRule = {
   description: "PostgreSQL parameter group sets password_encryption=scram-sha-256.",
   resourceTypes: [T.rdsParameterGroup],
   properties: ["family", "parameters"],
+  evidence: paramEvidence("password_encryption"),
   hipaa: ["164.312(d)", "164.308(a)(5)(ii)(D)"],
   severity: "high",
   enforcementLevel: "mandatory",

@@ -1,3 +1,4 @@
+import { paramEvidence } from "../../lib/evidence";
 import { postgresOnly, requireParam } from "../../lib/parameters";
 import { T } from "../../lib/resourceTypes";
 import type { ResourceRule } from "../../lib/types";
@@ -10,6 +11,7 @@ export const rdsParamStatementLogging: ResourceRule = {
     "PostgreSQL parameter group sets log_statement (ddl, mod or all) and log_min_duration_statement (not -1).",
   resourceTypes: [T.rdsParameterGroup],
   properties: ["family", "parameters"],
+  evidence: paramEvidence("log_statement", "log_min_duration_statement"),
   hipaa: ["164.312(b)", "164.308(a)(1)(ii)(D)"],
   severity: "medium",
   enforcementLevel: "mandatory",

@@ -80,10 +80,13 @@ describe("loadInput", () => {
     expect(r.meta).toEqual({
       source: "event-log",
       stack: "prod",
+      environment: "prod",
+      isPreview: true,
       evaluatedAt: "2025-11-25T20:00:00.000Z",
       packName: "verscienta-hipaa",
       packVersion: "0.1.0",
     });
+    expect(r.problems).toEqual([]);
     const fail = r.entries.find((e) => e.status === "fail" && e.policy === "rdsStorageEncrypted")!;
     expect([fail.enforcementLevel, fail.severity, fail.hipaa, fail.evidence]).toEqual([
       "mandatory",
@@ -93,6 +96,57 @@ describe("loadInput", () => {
     ]);
     const pass = r.entries.find((e) => e.status === "pass" && e.policy === "rdsMultiAz")!;
     expect([pass.enforcementLevel, pass.message]).toEqual(["advisory", "RDS has a standby in a second AZ."]);
+  });
+
+  it("takes an event log's evidence from the pack's evidence function when given one", () => {
+    const seen: string[] = [];
+    const r = loadInput(events, "events.json", RULES, {
+      evidence: (policy, inputs) => {
+        seen.push(policy);
+        return { "exact[path]": inputs.storageEncrypted ?? null };
+      },
+    });
+    const fail = r.entries.find((e) => e.status === "fail" && e.policy === "rdsStorageEncrypted")!;
+    expect(fail.evidence).toEqual({ "exact[path]": false });
+    expect(seen).toContain("rdsMultiAz");
+  });
+
+  it("fails when a plan has no resources or no verdicts: not complete, never a pass", () => {
+    const empty = { stack: "prod", environment: "prod", resources: [], results: [] };
+    expect(loadInput(JSON.stringify(empty), "plan.json", RULES).problems).toEqual([
+      "the plan has no resources",
+      "the input holds no verdicts (`results` is empty)",
+    ]);
+  });
+
+  it("fails when an event log is cut before its policy events, even though what is left passes", () => {
+    const cut = `${events.split("\n").slice(0, 7).join("\n")}\n`;
+    const r = loadInput(cut, "events.json", RULES);
+    expect(r.entries.map((e) => e.status)).toEqual(["pass", "pass", "pass", "pass"]);
+    expect(r.problems).toContain(
+      "pack verscienta-hipaa: 1 of 3 resources have no policy summary (policyAnalyzeSummaryEvent): verscienta-prod-replica-1-instance",
+    );
+  });
+
+  it("carries a policy:check result's context and its own incompleteness", () => {
+    const check = {
+      stack: "dev",
+      environment: "dev",
+      policyConfig: { rdsMultiAz: { enforcementLevel: "advisory" } },
+      resources: 0,
+      incomplete: ["p.json has no resources (no step with a newState the stack keeps): nothing was checked"],
+      results: [{ policy: "rdsAlarmCoverage", status: "pass" }],
+    };
+    const r = loadInput(JSON.stringify(check), "check.json", RULES);
+    expect([r.meta.stack, r.meta.environment, r.meta.recordedPolicyConfig]).toEqual([
+      "dev",
+      "dev",
+      { rdsMultiAz: { enforcementLevel: "advisory" } },
+    ]);
+    expect(r.problems).toEqual([
+      "the checked preview has no resources",
+      "p.json has no resources (no step with a newState the stack keeps): nothing was checked",
+    ]);
   });
 
   it("fails when given a preview document, saying what to run first", () => {

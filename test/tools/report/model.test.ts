@@ -4,8 +4,10 @@ import {
   compareCitations,
   controlStatus,
   count,
+  EXIT_CODES,
   evidenceText,
   UNMAPPED,
+  verdictOf,
 } from "../../../tools/lib/report/model";
 import { CONTROLS, DB, ENTRIES, RULES, sampleReport } from "./sample";
 
@@ -124,10 +126,47 @@ describe("controlStatus", () => {
 });
 
 describe("evidenceText", () => {
-  it("shows key=value pairs, JSON-encoded, truncated", () => {
-    expect(evidenceText({ a: true, b: "x", c: undefined, d: "[redacted]" })).toBe(
-      'a=true, b="x", c=unset, d=[redacted]',
+  it("shows key=value pairs, JSON-encoded, unset for undefined and null", () => {
+    expect(evidenceText({ a: true, b: "x", c: undefined, n: null, d: "[redacted]" })).toBe(
+      'a=true, b="x", c=unset, n=unset, d=[redacted]',
     );
-    expect(evidenceText({ long: "y".repeat(50) }, 20)).toBe('long="yyyyyyyyyyyyy…');
+  });
+
+  it("never cuts a value, however long, so the deciding value is always whole", () => {
+    const long = "y".repeat(5000);
+    expect(evidenceText({ first: long, "parameters[rds.force_ssl]": "1" })).toBe(
+      `first="${long}", parameters[rds.force_ssl]="1"`,
+    );
+  });
+});
+
+describe("verdicts", () => {
+  const meta = sampleReport().meta;
+
+  it("refuses to call an empty input a pass: INCOMPLETE", () => {
+    const stackOnly = [{ ...ENTRIES[0], urn: undefined, resourceName: undefined }];
+    for (const entries of [[], stackOnly]) {
+      const r = buildReport(meta, entries, RULES, CONTROLS);
+      expect([r.verdict, r.incomplete]).toEqual([
+        "incomplete",
+        ["no resource was checked: the input holds no resource verdicts"],
+      ]);
+    }
+  });
+
+  it("refuses a pass when the input reports gaps and no mandatory rule failed: INCOMPLETE", () => {
+    const passes = ENTRIES.filter((e) => e.status !== "fail");
+    const r = buildReport(meta, passes, RULES, CONTROLS, ["no summaryEvent"]);
+    expect([r.verdict, r.incomplete]).toEqual(["incomplete", ["no summaryEvent"]]);
+  });
+
+  it("says FAIL when a mandatory rule failed, incomplete or not, and keeps the gaps", () => {
+    const r = buildReport(meta, ENTRIES, RULES, CONTROLS, ["no summaryEvent"]);
+    expect([r.verdict, r.incomplete]).toEqual(["fail", ["no summaryEvent"]]);
+  });
+
+  it("maps verdicts to exit codes 0, 0, 1 and 3", () => {
+    expect(EXIT_CODES).toEqual({ pass: 0, "pass-advisory": 0, fail: 1, incomplete: 3 });
+    expect(verdictOf(count([]), [])).toBe("pass");
   });
 });

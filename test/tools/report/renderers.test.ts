@@ -2,19 +2,24 @@ import { describe, expect, it } from "vitest";
 import { esc, renderChart, renderHtml } from "../../../tools/lib/report/html";
 import { renderJunit, xmlEsc } from "../../../tools/lib/report/junit";
 import { mdCell, renderMarkdown, textBar } from "../../../tools/lib/report/markdown";
-import { renderSarif, SARIF_SCHEMA } from "../../../tools/lib/report/sarif";
-import { REPLICA, sampleReport } from "./sample";
+import { INCOMPLETE_RULE, renderSarif, SARIF_SCHEMA } from "../../../tools/lib/report/sarif";
+import { renderJson } from "../../../tools/lib/report/write";
+import { DB, ENTRIES, REPLICA, sampleReport } from "./sample";
 
 describe("renderMarkdown", () => {
   const md = renderMarkdown(sampleReport());
 
-  it("starts with the stack, source, time, commit and pack version", () => {
-    expect(md.split("\n").slice(0, 10)).toEqual([
+  it("starts with the stack, environment, evidence, policy config, source, time, commit and pack version", () => {
+    expect(md.split("\n").slice(0, 14)).toEqual([
       "# HIPAA compliance report: stack `prod`",
       "",
       "| | |",
       "|---|---|",
       "| Stack | prod |",
+      "| Environment | prod |",
+      "| Evidence | offline plan: the program run under mocks on a mock AWS account (account 123456789012); ARNs, ids and endpoints are the mock's, not a real account's |",
+      "| Policy config | assumed: the default for dev |",
+      "| Relaxed rules | rdsStorageEncrypted: advisory (pack default mandatory)<br>rdsMultiAz.minimumDays: 7 (pack default 35) |",
       "| Source | offline-plan (plan.json) |",
       "| Evaluated at | 2026-01-02T03:04:05.000Z |",
       "| Report generated | 2026-01-02T03:05:00.000Z |",
@@ -72,7 +77,9 @@ describe("renderHtml", () => {
   });
 
   it("has the verdict, the chart and one matrix section per control", () => {
-    expect(html).toContain('<span id="verdict" class="verdict fail">FAIL: 1 mandatory failure</span>');
+    expect(html).toContain(
+      '<span id="verdict" class="verdict fail" data-verdict="fail">FAIL: 1 mandatory failure</span>',
+    );
     expect(html.match(/<section class="card control"/g)?.length).toBe(3);
     expect(html).toContain(`title="${REPLICA}"`);
   });
@@ -156,7 +163,7 @@ describe("renderJunit", () => {
 
   it("has one suite per control with counts", () => {
     expect(xml).toContain(
-      '<testsuites name="HIPAA policy pack verscienta-hipaa on prod" tests="7" failures="2" errors="0" skipped="2">',
+      '<testsuites name="HIPAA policy pack verscienta-hipaa on prod" tests="8" failures="2" errors="0" skipped="2">',
     );
     expect(xml).toContain(
       '<testsuite name="HIPAA 164.312(a)(2)(iv) Encryption and decryption" tests="4" failures="1" errors="0" skipped="1" timestamp="2026-01-02T03:04:05.000Z">',
@@ -178,5 +185,116 @@ describe("renderJunit", () => {
 describe("xmlEsc", () => {
   it("escapes markup and drops characters XML cannot carry", () => {
     expect(xmlEsc("a<b>&\"'\u0001c")).toBe("a&lt;b&gt;&amp;&quot;&apos;c");
+  });
+});
+
+describe("an INCOMPLETE report, in every format", () => {
+  const passesOnly = ENTRIES.filter((e) => e.status !== "fail");
+  const gap = "no summaryEvent: the run never finished (the engine writes one at the end of every run)";
+  const report = sampleReport(passesOnly, [gap]);
+
+  it("is INCOMPLETE, not PASS, in Markdown, with the reason", () => {
+    const md = renderMarkdown(report);
+    expect(md).toContain("**INCOMPLETE**: 2 passed, 0 failed (0 mandatory), 1 not applicable");
+    expect(md).toContain(`so this is not a pass:\n\n- ${gap}\n`);
+    expect(md).not.toMatch(/\*\*PASS/);
+  });
+
+  it("is INCOMPLETE in HTML, in its own colour", () => {
+    const html = renderHtml(report);
+    expect(html).toContain(
+      '<span id="verdict" class="verdict incomplete" data-verdict="incomplete">INCOMPLETE: not a pass, the input is not a complete record</span>',
+    );
+    expect(html).toContain(`<ul class="incomplete-list"><li>${esc(gap)}</li></ul>`);
+    expect(html).toContain(".verdict.incomplete{background:var(--incomplete)}");
+  });
+
+  it("is an unsuccessful run with an error result in SARIF", () => {
+    const run = (renderSarif(report) as { runs: Record<string, unknown>[] }).runs[0] as {
+      invocations: {
+        executionSuccessful: boolean;
+        toolExecutionNotifications: { message: { text: string } }[];
+      }[];
+      results: { ruleId: string; level: string; message: { text: string } }[];
+      properties: { verdict: string };
+    };
+    expect(run.invocations[0].executionSuccessful).toBe(false);
+    expect(run.invocations[0].toolExecutionNotifications.map((n) => n.message.text)).toEqual([gap]);
+    expect(run.results.map((r) => [r.ruleId, r.level, r.message.text])).toEqual([
+      [INCOMPLETE_RULE.name, "error", `INCOMPLETE: ${gap}`],
+    ]);
+    expect(run.properties.verdict).toBe("incomplete");
+  });
+
+  it("is an error (not a failure) in JUnit", () => {
+    const xml = renderJunit(report);
+    expect(xml).toContain('tests="6" failures="0" errors="1" skipped="2">');
+    expect(xml).toContain(
+      `<testsuite name="Evidence completeness: INCOMPLETE" tests="1" failures="0" errors="1" skipped="0">`,
+    );
+    expect(xml).toContain(`<error message="${xmlEsc(gap)}" type="incomplete"/>`);
+    expect(xml).toContain('<property name="verdict" value="incomplete"/>');
+  });
+
+  it("is the verdict field of the JSON", () => {
+    const json = JSON.parse(renderJson(report)) as { verdict: string; incomplete: string[] };
+    expect([json.verdict, json.incomplete]).toEqual(["incomplete", [gap]]);
+  });
+});
+
+describe("evidence of the values a verdict rests on", () => {
+  const PARAMS = "urn:pulumi:prod::verscienta-postgres::aws:rds/parameterGroup:ParameterGroup::params";
+  const KEY = "urn:pulumi:prod::verscienta-postgres::aws:kms/key:Key::key";
+  const statement = {
+    Sid: "AwsServicesForThisAccount",
+    Effect: "Allow",
+    Principal: { AWS: "*" },
+    Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+    Resource: "*",
+    Condition: {
+      StringEquals: {
+        "kms:CallerAccount": "123456789012",
+        "kms:ViaService": ["rds.us-east-1.amazonaws.com"],
+      },
+    },
+  };
+  const report = sampleReport([
+    ...ENTRIES,
+    {
+      ...ENTRIES[0],
+      policy: "rdsParamForceSsl",
+      urn: PARAMS,
+      resourceName: "params",
+      type: "aws:rds/parameterGroup:ParameterGroup",
+      evidence: { family: "postgres16", "parameters[rds.force_ssl]": "1" },
+    },
+    {
+      ...ENTRIES[0],
+      policy: "kmsNoWildcardPrincipal",
+      urn: KEY,
+      resourceName: "key",
+      type: "aws:kms/key:Key",
+      evidence: { "policy.Statement[Sid=AwsServicesForThisAccount]": statement },
+    },
+  ]);
+  const whole = JSON.stringify(statement);
+
+  it("shows rds.force_ssl by name in Markdown and HTML", () => {
+    expect(renderMarkdown(report)).toContain('family="postgres16", parameters[rds.force_ssl]="1"');
+    expect(renderHtml(report)).toContain(
+      '<div><span class="ek">parameters[rds.force_ssl]</span>: &quot;1&quot;</div>',
+    );
+  });
+
+  it("shows the wildcard-principal statement whole, Condition included, in every format", () => {
+    expect(renderMarkdown(report)).toContain(`policy.Statement[Sid=AwsServicesForThisAccount]=${whole}`);
+    expect(renderHtml(report)).toContain(esc(whole));
+    expect(whole).toContain('"Condition":{"StringEquals":{"kms:CallerAccount":"123456789012"');
+  });
+
+  it("keeps the evidence of the primary instance next to its verdict", () => {
+    expect(report.entries.find((e) => e.urn === DB && e.policy === "rdsStorageEncrypted")?.evidence).toEqual({
+      storageEncrypted: true,
+    });
   });
 });

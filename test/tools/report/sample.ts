@@ -97,12 +97,22 @@ export const ENTRIES: Entry[] = [
   },
 ];
 
-export function sampleReport(entries: Entry[] = ENTRIES): Report {
+export function sampleReport(entries: Entry[] = ENTRIES, problems: string[] = []): Report {
   return buildReport(
     {
       source: "offline-plan",
       input: "plan.json",
       stack: "prod",
+      environment: "prod",
+      evidence:
+        "offline plan: the program run under mocks on a mock AWS account (account 123456789012); ARNs, ids and endpoints are the mock's, not a real account's",
+      policyConfig: {
+        origin: "assumed: the default for dev",
+        relaxations: [
+          "rdsStorageEncrypted: advisory (pack default mandatory)",
+          "rdsMultiAz.minimumDays: 7 (pack default 35)",
+        ],
+      },
       evaluatedAt: "2026-01-02T03:04:05.000Z",
       generatedAt: "2026-01-02T03:05:00.000Z",
       gitCommit: "0123456789abcdef0123456789abcdef01234567",
@@ -112,5 +122,6 @@ export function sampleReport(entries: Entry[] = ENTRIES): Report {
     entries,
     RULES,
     CONTROLS,
+    problems,
   );
 }

@@ -2,7 +2,15 @@
  * The report as one self-contained HTML page: inline CSS and an inline SVG chart, no script, no
  * external fetch (a Content-Security-Policy forbids any), every value escaped.
  */
-import type { ControlRow, ControlStatus, Report, Status } from "./model";
+import {
+  type ControlRow,
+  type ControlStatus,
+  evidenceValue,
+  type Report,
+  type Status,
+  VERDICT_LABEL,
+  type Verdict,
+} from "./model";
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function esc(s: string): string {
@@ -23,14 +31,15 @@ const CONTROL_LABEL: Record<ControlStatus, string> = {
 };
 
 const CSS = `
-:root{--pass:#1a7f37;--fail:#cf222e;--warn:#bf8700;--na:#8c959f;--ink:#1f2328;--muted:#59636e;--line:#d1d9e0}
+:root{--pass:#1a7f37;--fail:#cf222e;--warn:#bf8700;--na:#8c959f;--incomplete:#8250df;--ink:#1f2328;--muted:#59636e;--line:#d1d9e0}
 *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);margin:0;background:#f6f8fa}
 main{max-width:1200px;margin:0 auto;padding:24px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 10px}h3{font-size:15px;margin:0}
 .card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:16px;margin:12px 0}
 .meta{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}.meta dt{color:var(--muted)}.meta dd{margin:0;font-family:ui-monospace,monospace;word-break:break-all}
 .verdict{font-size:16px;font-weight:600;padding:10px 14px;border-radius:6px;color:#fff;display:inline-block}
-.verdict.fail{background:var(--fail)}.verdict.warn{background:var(--warn)}.verdict.pass{background:var(--pass)}
+.verdict.fail{background:var(--fail)}.verdict.warn{background:var(--warn)}.verdict.pass{background:var(--pass)}.verdict.incomplete{background:var(--incomplete)}
+.incomplete-list{border-left:4px solid var(--incomplete);background:#fbefff;padding:8px 12px 8px 28px;margin:8px 0}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;white-space:nowrap}
 .badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}.badge.warn{background:var(--warn)}.badge.not-applicable,.badge.na{background:var(--na)}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}
@@ -93,15 +102,30 @@ export function renderChart(controls: readonly ControlRow[]): string {
 
 export function renderHtml(report: Report): string {
   const { meta, summary } = report;
-  const verdictClass = summary.mandatoryFail > 0 ? "fail" : summary.fail > 0 ? "warn" : "pass";
-  const verdictText =
-    summary.mandatoryFail > 0
-      ? `FAIL: ${summary.mandatoryFail} mandatory failure${summary.mandatoryFail === 1 ? "" : "s"}`
-      : summary.fail > 0
-        ? `PASS with ${summary.fail} advisory failure${summary.fail === 1 ? "" : "s"}`
-        : "PASS";
+  const verdictClass: Record<Verdict, string> = {
+    fail: "fail",
+    "pass-advisory": "warn",
+    pass: "pass",
+    incomplete: "incomplete",
+  };
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  const verdictText = {
+    fail: `FAIL: ${plural(summary.mandatoryFail, "mandatory failure")}`,
+    "pass-advisory": `PASS with ${plural(summary.fail, "advisory failure")}`,
+    pass: "PASS",
+    incomplete: `${VERDICT_LABEL.incomplete}: not a pass, the input is not a complete record`,
+  }[report.verdict];
+  const relaxations = meta.policyConfig
+    ? meta.policyConfig.relaxations.length > 0
+      ? meta.policyConfig.relaxations.join("; ")
+      : "none: every rule at the pack's level and thresholds"
+    : undefined;
   const metaRows: [string, string | undefined][] = [
     ["Stack", meta.stack],
+    ["Environment", meta.environment],
+    ["Evidence", meta.evidence],
+    ["Policy config", meta.policyConfig?.origin],
+    ["Relaxed rules", relaxations],
     ["Source", `${meta.source} (${meta.input})`],
     ["Evaluated at", meta.evaluatedAt],
     ["Report generated", meta.generatedAt],
@@ -124,7 +148,12 @@ export function renderHtml(report: Report): string {
 <div class="card">
 <dl class="meta">${metaRows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v ?? "unknown")}</dd>`).join("")}</dl>
 </div>
-<p><span id="verdict" class="verdict ${verdictClass}">${esc(verdictText)}</span></p>
+<p><span id="verdict" class="verdict ${verdictClass[report.verdict]}" data-verdict="${report.verdict}">${esc(verdictText)}</span></p>
+${
+  report.incomplete.length > 0
+    ? `<div id="incomplete"><p>${esc(report.verdict === "incomplete" ? "No failure was found in what the input holds, but it cannot show that every resource was checked:" : "The input is also incomplete; more failures may be missing:")}</p><ul class="incomplete-list">${report.incomplete.map((p) => `<li>${esc(p)}</li>`).join("")}</ul></div>`
+    : ""
+}
 <p>${summary.pass} passed · ${summary.fail} failed (${summary.mandatoryFail} mandatory) · ${summary.notApplicable} not applicable · ${summary.resources} resources checked · ${summary.controls} HIPAA controls (${summary.controlsFailing} failing)</p>
 <h2>Summary by HIPAA control</h2>
 <div class="card">
@@ -141,15 +170,14 @@ ${controls}
 `;
 }
 
-/** Evidence as one `key: value` line per property (values already redacted). */
+/**
+ * Evidence as one `key: value` line per value, each whole (already redacted): the deciding value is
+ * never cut. Strings are shown as JSON too, so `"1"` and an unset value cannot be confused.
+ */
 function evidenceHtml(evidence: Readonly<Record<string, unknown>> | undefined): string {
   if (!evidence) return "";
   return Object.entries(evidence)
-    .map(([k, v]) => {
-      const text = v === undefined ? "unset" : typeof v === "string" ? v : JSON.stringify(v);
-      const shown = text.length > 300 ? `${text.slice(0, 299)}…` : text;
-      return `<div><span class="ek">${esc(k)}</span>: ${esc(shown)}</div>`;
-    })
+    .map(([k, v]) => `<div><span class="ek">${esc(k)}</span>: ${esc(evidenceValue(v))}</div>`)
     .join("");
 }
 

@@ -9,11 +9,27 @@ import { describe, isObject, type JsonObject } from "../json";
 import { parseUrn } from "../urn";
 import type { Enforcement, Entry, ReportMeta, RuleMeta, Status } from "./model";
 
-export type LoadedMeta = Omit<ReportMeta, "generatedAt" | "packName" | "input"> & { packName?: string };
+export type LoadedMeta = Omit<
+  ReportMeta,
+  "generatedAt" | "packName" | "input" | "evidence" | "policyConfig"
+> & {
+  packName?: string;
+  /** From an event log's summaryEvent: a preview (planned) or an update (deployed). */
+  isPreview?: boolean;
+  /** The policy config the input says it ran with; undefined when it does not record one. */
+  recordedPolicyConfig?: Record<string, unknown>;
+};
 
 export interface LoadedInput {
   readonly meta: LoadedMeta;
   readonly entries: Entry[];
+  /** Why the input is not a complete record of a run (empty: it is). */
+  readonly problems: string[];
+}
+
+export interface LoadOptions {
+  /** Evidence of a verdict from a resource's inputs (event logs); default: the rule's `properties`. */
+  readonly evidence?: (policy: string, inputs: JsonObject) => Record<string, unknown> | undefined;
 }
 
 const EXPECTED =
@@ -21,7 +37,12 @@ const EXPECTED =
 const STATUSES: readonly Status[] = ["pass", "fail", "not-applicable"];
 const LEVELS: readonly Enforcement[] = ["mandatory", "advisory", "disabled"];
 
-export function loadInput(text: string, file: string, rules: readonly RuleMeta[]): LoadedInput {
+export function loadInput(
+  text: string,
+  file: string,
+  rules: readonly RuleMeta[],
+  opts: LoadOptions = {},
+): LoadedInput {
   if (text.trim() === "") throw new UsageError(`${file}: empty; expected ${EXPECTED}`);
   let doc: unknown;
   let whole = true;
@@ -31,7 +52,8 @@ export function loadInput(text: string, file: string, rules: readonly RuleMeta[]
     whole = false;
   }
   const byName = new Map(rules.map((r) => [r.name, r]));
-  if (!whole || (isObject(doc) && typeof doc.sequence === "number")) return fromEventLog(text, file, byName);
+  if (!whole || (isObject(doc) && typeof doc.sequence === "number"))
+    return fromEventLog(text, file, rules, opts);
   if (!isObject(doc)) throw new UsageError(`${file}: found ${describe(doc)}; expected ${EXPECTED}`);
   if (Array.isArray(doc.steps)) {
     throw new UsageError(
@@ -44,16 +66,26 @@ export function loadInput(text: string, file: string, rules: readonly RuleMeta[]
   const entries = doc.results.map((r, i) => toEntry(r, `${file}: results[${i}]`, byName));
   const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
   const stack = str(doc.stack) ?? stackOf(entries);
+  const problems: string[] = [];
+  const resources = Array.isArray(doc.resources) ? doc.resources.length : doc.resources;
+  if (resources === 0) problems.push(`${isPlan ? "the plan" : "the checked preview"} has no resources`);
+  if (entries.length === 0) problems.push("the input holds no verdicts (`results` is empty)");
+  // policy:check states its own gaps (an empty preview); they carry over.
+  if (Array.isArray(doc.incomplete))
+    for (const p of doc.incomplete) if (typeof p === "string" && !problems.includes(p)) problems.push(p);
   return {
     meta: {
       source: isPlan ? "offline-plan" : "policy-check",
       stack,
+      ...(str(doc.environment) ? { environment: str(doc.environment) } : {}),
       evaluatedAt: str(doc.generatedAt),
       gitCommit: str(doc.gitCommit),
       packVersion: str(doc.packVersion),
       packName: str(doc.packName),
+      ...(isObject(doc.policyConfig) ? { recordedPolicyConfig: doc.policyConfig } : {}),
     },
     entries,
+    problems,
   };
 }
 
@@ -108,12 +140,22 @@ function toEntry(r: unknown, where: string, byName: ReadonlyMap<string, RuleMeta
   };
 }
 
-function fromEventLog(text: string, file: string, byName: ReadonlyMap<string, RuleMeta>): LoadedInput {
-  const log = parseEventLog(text, file);
+function fromEventLog(
+  text: string,
+  file: string,
+  rules: readonly RuleMeta[],
+  opts: LoadOptions,
+): LoadedInput {
+  const byName = new Map(rules.map((r) => [r.name, r]));
+  // The types the pack has resource rules for: each such resource needs its policy summary.
+  const types = rules.flatMap((r) => (r.kind === "resource" ? (r.resourceTypes ?? []) : []));
+  const log = parseEventLog(text, file, types.length > 0 ? { analyzedTypes: new Set(types) } : {});
   const packNames = Object.keys(log.packs);
   const entries: Entry[] = log.verdicts.map((v) => {
     const rule = byName.get(v.policy);
-    const evidence = evidenceFromInputs(v.urn ? log.resources.get(v.urn)?.inputs : undefined, rule);
+    const inputs = v.urn ? log.resources.get(v.urn)?.inputs : undefined;
+    const evidence =
+      inputs && opts.evidence ? opts.evidence(v.policy, inputs) : evidenceFromInputs(inputs, rule);
     return {
       policy: v.policy,
       status: v.status,
@@ -134,11 +176,14 @@ function fromEventLog(text: string, file: string, byName: ReadonlyMap<string, Ru
     meta: {
       source: "event-log",
       stack: log.stack,
+      ...(log.environment ? { environment: log.environment } : {}),
+      ...(log.isPreview !== undefined ? { isPreview: log.isPreview } : {}),
       evaluatedAt: log.startedAt,
       packName: packNames[0],
       packVersion: packNames.length > 0 ? log.packs[packNames[0]] : undefined,
     },
     entries,
+    problems: [...log.problems],
   };
 }
 

@@ -1,5 +1,12 @@
 /** The report as Markdown (job summaries, PR comments, the artifact's README). */
-import { type ControlStatus, evidenceText, type Report, resourceLabel, type Status } from "./model";
+import {
+  type ControlStatus,
+  evidenceText,
+  type Report,
+  resourceLabel,
+  type Status,
+  VERDICT_LABEL,
+} from "./model";
 
 const STATUS: Record<Status, string> = { pass: "✅ pass", fail: "❌ fail", "not-applicable": "➖ n/a" };
 const CONTROL: Record<ControlStatus, string> = {
@@ -34,23 +41,38 @@ export function renderMarkdown(report: Report): string {
   out.push("| | |", "|---|---|");
   const row = (k: string, v: string | undefined) => out.push(`| ${k} | ${mdCell(v ?? "unknown")} |`);
   row("Stack", meta.stack);
+  row("Environment", meta.environment);
+  row("Evidence", meta.evidence);
+  row("Policy config", meta.policyConfig?.origin);
+  row(
+    "Relaxed rules",
+    meta.policyConfig
+      ? meta.policyConfig.relaxations.length > 0
+        ? meta.policyConfig.relaxations.join("\n")
+        : "none: every rule at the pack's level and thresholds"
+      : undefined,
+  );
   row("Source", `${meta.source} (${meta.input})`);
   row("Evaluated at", meta.evaluatedAt);
   row("Report generated", meta.generatedAt);
   row("Git commit", meta.gitCommit);
   row("Policy pack", `${meta.packName} ${meta.packVersion ?? "(version unknown)"}`);
   out.push("");
-  const verdict =
-    summary.mandatoryFail > 0
-      ? "**FAIL**"
-      : summary.fail > 0
-        ? "**PASS with advisory failures**"
-        : "**PASS**";
   out.push(
-    `${verdict}: ${summary.pass} passed, ${summary.fail} failed (${summary.mandatoryFail} mandatory), ` +
+    `**${VERDICT_LABEL[report.verdict]}**: ${summary.pass} passed, ${summary.fail} failed (${summary.mandatoryFail} mandatory), ` +
       `${summary.notApplicable} not applicable, over ${summary.resources} checked resources and ${summary.controls} HIPAA controls.`,
     "",
   );
+  if (report.incomplete.length > 0) {
+    out.push(
+      report.verdict === "incomplete"
+        ? "No failure was found in what the input holds, but it cannot show that every resource was checked, so this is not a pass:"
+        : "The input is also incomplete; more failures may be missing:",
+      "",
+      ...report.incomplete.map((p) => `- ${mdCell(p)}`),
+      "",
+    );
+  }
 
   out.push("## Summary by HIPAA control", "");
   out.push("| Control | Name | Status | Pass | Fail | N/A | |", "|---|---|---|---:|---:|---:|---|");

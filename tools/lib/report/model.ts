@@ -5,6 +5,19 @@
 import { REDACTED, redactEvidence } from "./redact";
 
 export type Status = "pass" | "fail" | "not-applicable";
+/**
+ * The report's one-word answer. `incomplete`: the input cannot show every resource was checked (no
+ * resources, a log cut short), so the absence of failures proves nothing; never called a pass.
+ * A mandatory failure is a failure even in an incomplete input.
+ */
+export type Verdict = "pass" | "pass-advisory" | "fail" | "incomplete";
+/** Exit codes of `npm run report` per verdict (2 is a usage or input error). */
+export const EXIT_CODES: Readonly<Record<Verdict, number>> = {
+  pass: 0,
+  "pass-advisory": 0,
+  fail: 1,
+  incomplete: 3,
+};
 export type Enforcement = "mandatory" | "advisory" | "disabled";
 
 /** One verdict; the shape of the policy pack's `PolicyResult`. */
@@ -33,6 +46,19 @@ export interface RuleMeta {
   readonly awsConfigRule?: string;
   /** Properties the rule reads: the evidence shown when the input carries only resource inputs. */
   readonly properties?: readonly string[];
+  /** Resource rules check one resource of these types; stack rules look at the whole stack. */
+  readonly kind?: "resource" | "stack";
+  readonly resourceTypes?: readonly string[];
+  /** The rule's parameters and their pack defaults (`minimumDays: 35`). */
+  readonly configDefaults?: Readonly<Record<string, unknown>>;
+}
+
+/** The policy config the verdicts were judged against. */
+export interface PolicyConfigContext {
+  /** Where it comes from, and whether the input recorded it or it is the environment's default. */
+  readonly origin: string;
+  /** Every level or threshold weaker than, or different from, the pack's defaults; empty: none. */
+  readonly relaxations: readonly string[];
 }
 
 export interface ReportMeta {
@@ -41,6 +67,11 @@ export interface ReportMeta {
   /** The input file the report was made from. */
   readonly input: string;
   readonly stack?: string;
+  /** The stack's `environment` config (dev, prod), as the input records it. */
+  readonly environment?: string;
+  /** What the evidence is: an offline plan on the mock account, a recorded preview, deployed state. */
+  readonly evidence?: string;
+  readonly policyConfig?: PolicyConfigContext;
   /** When the verdicts were produced (plan time, first event of the log). */
   readonly evaluatedAt?: string;
   /** When the report was rendered. */
@@ -78,10 +109,19 @@ export interface ControlRow {
 
 export interface Report {
   readonly meta: ReportMeta;
+  readonly verdict: Verdict;
+  /** Why the input is not a complete record (empty: it is). */
+  readonly incomplete: readonly string[];
   readonly rules: readonly RuleMeta[];
   readonly entries: readonly Entry[];
   readonly controls: readonly ControlRow[];
   readonly summary: Counts & { resources: number; controls: number; controlsFailing: number };
+}
+
+export function verdictOf(c: Counts, incomplete: readonly string[]): Verdict {
+  if (c.mandatoryFail > 0) return "fail";
+  if (incomplete.length > 0) return "incomplete";
+  return c.fail > 0 ? "pass-advisory" : "pass";
 }
 
 export const UNMAPPED = "unmapped";
@@ -151,6 +191,7 @@ export function buildReport(
   entries: readonly Entry[],
   rules: readonly RuleMeta[],
   controlNames: Readonly<Record<string, string>>,
+  inputProblems: readonly string[] = [],
 ): Report {
   const clean = entries.map((e) => (e.evidence ? { ...e, evidence: redactEvidence(e.evidence) } : e));
   const byName = new Map(rules.map((r) => [r.name, r]));
@@ -187,8 +228,13 @@ export function buildReport(
   }
   const resources = new Set(clean.map((e) => e.urn).filter((u): u is string => u !== undefined));
   const total = count(clean);
+  const incomplete = [...inputProblems];
+  // Stack rules pass over an empty stack: passes with no resource behind them are no evidence.
+  if (resources.size === 0) incomplete.push("no resource was checked: the input holds no resource verdicts");
   return {
     meta,
+    verdict: verdictOf(total, incomplete),
+    incomplete,
     rules,
     entries: clean,
     controls,
@@ -210,15 +256,29 @@ function citationsOf(e: Entry, byName: ReadonlyMap<string, RuleMeta>): readonly 
 const byResource = (a: Entry, b: Entry) =>
   (a.resourceName ?? "").localeCompare(b.resourceName ?? "") || (a.urn ?? "").localeCompare(b.urn ?? "");
 
-/** Evidence as short `key=value` text for tables (values are already redacted). */
-export function evidenceText(evidence: Readonly<Record<string, unknown>> | undefined, max = 160): string {
-  if (!evidence) return "";
-  const parts = Object.entries(evidence).map(
-    ([k, v]) => `${k}=${v === undefined ? "unset" : v === REDACTED ? v : JSON.stringify(v)}`,
-  );
-  const s = parts.join(", ");
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+/** One evidence value as text: JSON, `unset` for undefined or null, the redaction marker as is. */
+export function evidenceValue(v: unknown): string {
+  return v === undefined || v === null ? "unset" : v === REDACTED ? v : JSON.stringify(v);
 }
+
+/**
+ * Evidence as `key=value` text, every value whole (values are already redacted). Never cut: the
+ * deciding value may be the last one, and a cut value (`{"AWS":"*"}` without its Condition) misleads.
+ */
+export function evidenceText(evidence: Readonly<Record<string, unknown>> | undefined): string {
+  if (!evidence) return "";
+  return Object.entries(evidence)
+    .map(([k, v]) => `${k}=${evidenceValue(v)}`)
+    .join(", ");
+}
+
+/** The headline words of a verdict, the same in every format. */
+export const VERDICT_LABEL: Readonly<Record<Verdict, string>> = {
+  pass: "PASS",
+  "pass-advisory": "PASS with advisory failures",
+  fail: "FAIL",
+  incomplete: "INCOMPLETE",
+};
 
 /** Display label of a resource in a table. */
 export const resourceLabel = (e: Entry): string =>

@@ -1,4 +1,5 @@
 /** The pack's metadata in the shape the report reads. */
+import { evidenceOf } from "../../../policies/lib/evaluate";
 import { HIPAA_CONTROLS, RULES } from "../../../policies/lib/metadata";
 import type { RuleMeta } from "./model";
 
@@ -11,8 +12,26 @@ export function packRules(): RuleMeta[] {
     enforcementLevel: r.enforcementLevel,
     remediation: r.remediation,
     properties: [...r.properties],
+    kind: r.kind,
+    resourceTypes: [...r.resourceTypes],
+    ...(r.configSchema?.properties
+      ? {
+          configDefaults: Object.fromEntries(
+            Object.entries(r.configSchema.properties).map(([k, s]) => [k, s.default]),
+          ),
+        }
+      : {}),
     ...(r.awsConfigRule ? { awsConfigRule: r.awsConfigRule } : {}),
   }));
+}
+
+/**
+ * The evidence of a verdict from a resource's inputs, exactly as the pack computes it in-process
+ * (the rule's `evidence` paths, else its `properties`); undefined for rules this pack does not have.
+ */
+export function packEvidence(policy: string, inputs: Readonly<Record<string, unknown>>) {
+  const rule = RULES.find((r) => r.name === policy);
+  return rule && rule.kind === "resource" ? evidenceOf(rule, inputs) : undefined;
 }
 
 export const CONTROL_NAMES: Readonly<Record<string, string>> = HIPAA_CONTROLS;

@@ -11,11 +11,26 @@ const SECRET_KEY = /(pass(word|wd|phrase)?$|password|secret|token|private.?key|c
  * name, a length or a rotation schedule (`masterUserSecretKmsKeyId`, `secretArn`, `passwordLength`).
  */
 const REFERENCE_KEY =
-  /(arn|arns|id|ids|name|names|length|days|rotation\w*|enabled|count|type|policy|kmskeyid)$/i;
+  /(arn|arns|id|ids|name|names|length|days|rotation\w*|enabled|count|type|policy|kmskeyid|encryption)$/i;
+
+/**
+ * The name that says what an evidence value is. Rules key evidence by path: `parameters[rds.force_ssl]`
+ * selects one parameter by name (judged by that name), `policy.Statement[Sid=X]` or `rules[0]` select
+ * by position or attribute (judged by the property, `Statement`, not by a Sid someone chose).
+ */
+export function evidenceKeyName(key: string): string {
+  const m = /^(.*)\[([^\]]*)\]$/.exec(key);
+  if (!m) return key;
+  const [, base, selector] = m;
+  if (selector.includes("=") || /^\d+$/.test(selector))
+    return evidenceKeyName(base).split(".").at(-1) ?? base;
+  return selector;
+}
 
 /** True when a value under this key must not be shown. Booleans never are: they cannot be secrets. */
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key) && !REFERENCE_KEY.test(key);
+  const name = evidenceKeyName(key);
+  return SECRET_KEY.test(name) && !REFERENCE_KEY.test(name);
 }
 
 /**

@@ -7,7 +7,7 @@
  * @see https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
  */
 import { createHash } from "node:crypto";
-import type { Report } from "./model";
+import { type Report, type RuleMeta, VERDICT_LABEL } from "./model";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -20,9 +20,22 @@ export interface SarifOptions {
   readonly informationUri?: string;
 }
 
+/** The rule an incomplete input is reported under, so code scanning shows an alert, not silence. */
+export const INCOMPLETE_RULE: RuleMeta = {
+  name: "hipaaEvidenceIncomplete",
+  description:
+    "The report's input is a complete record of the run: it has resources, and an event log was not cut short.",
+  hipaa: [],
+  severity: "high",
+  enforcementLevel: "mandatory",
+  remediation:
+    "Re-run the plan or preview to completion (`pulumi preview --policy-pack policies --event-log <file>`) and report on the whole output.",
+};
+
 export function renderSarif(report: Report, opts: SarifOptions = {}): Record<string, unknown> {
   const uri = opts.artifactUri ?? (report.meta.stack ? `Pulumi.${report.meta.stack}.yaml` : "Pulumi.yaml");
   const rules = [...report.rules];
+  if (report.incomplete.length > 0) rules.push(INCOMPLETE_RULE);
   // Failures of rules the metadata does not know still need a rule entry.
   for (const e of report.entries) {
     if (e.status === "fail" && !rules.some((r) => r.name === e.policy)) {
@@ -69,6 +82,27 @@ export function renderSarif(report: Report, opts: SarifOptions = {}): Record<str
         ...(e.evidence ? { evidence: e.evidence } : {}),
       },
     }));
+  if (report.incomplete.length > 0) {
+    results.push({
+      ruleId: INCOMPLETE_RULE.name,
+      ruleIndex: index.get(INCOMPLETE_RULE.name),
+      level: "error",
+      message: { text: `${VERDICT_LABEL.incomplete}: ${report.incomplete.join("; ")}` },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri }, region: { startLine: 1 } },
+          logicalLocations: [{ name: report.meta.stack ?? "stack", kind: "module" }],
+        },
+      ],
+      partialFingerprints: {
+        primaryLocationLineHash: createHash("sha256")
+          .update(`${INCOMPLETE_RULE.name}\0${report.meta.stack ?? ""}`)
+          .digest("hex")
+          .slice(0, 32),
+      },
+      properties: { hipaa: [], severity: INCOMPLETE_RULE.severity, enforcementLevel: "mandatory" },
+    });
+  }
   return {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
@@ -110,9 +144,26 @@ export function renderSarif(report: Report, opts: SarifOptions = {}): Record<str
         ...(report.meta.gitCommit
           ? { versionControlProvenance: [{ repositoryUri: ".", revisionId: report.meta.gitCommit }] }
           : {}),
+        // An incomplete input is an unsuccessful run of the check, with the reasons as notifications.
+        invocations: [
+          {
+            executionSuccessful: report.incomplete.length === 0,
+            toolExecutionNotifications: report.incomplete.map((p) => ({
+              level: "error",
+              message: { text: p },
+              descriptor: { id: INCOMPLETE_RULE.name },
+            })),
+          },
+        ],
         results,
         properties: {
+          verdict: report.verdict,
+          incomplete: report.incomplete,
           source: report.meta.source,
+          stack: report.meta.stack,
+          environment: report.meta.environment,
+          evidence: report.meta.evidence,
+          policyConfig: report.meta.policyConfig,
           evaluatedAt: report.meta.evaluatedAt,
           summary: report.summary,
         },
