@@ -2,9 +2,13 @@
  * The pack's roster (RULES, in the order reports list them) and the names of the HIPAA Security Rule
  * implementation specifications the rules cite. Adding a rule here is the only registration step.
  */
+
+import { backupCrossRegionCopy } from "../rules/backup/backupCrossRegionCopy";
 import { backupDailyRetention } from "../rules/backup/backupDailyRetention";
 import { backupRdsSelected } from "../rules/backup/backupRdsSelected";
+import { backupRestoreTesting } from "../rules/backup/backupRestoreTesting";
 import { backupVaultEncrypted } from "../rules/backup/backupVaultEncrypted";
+import { backupVaultLockCompliance } from "../rules/backup/backupVaultLockCompliance";
 import { backupVaultLocked } from "../rules/backup/backupVaultLocked";
 import { alarmActions } from "../rules/cloudwatch/alarmActions";
 import { logGroupEncrypted } from "../rules/cloudwatch/logGroupEncrypted";
@@ -18,6 +22,7 @@ import { ecsNoPublicIp } from "../rules/ecs/ecsNoPublicIp";
 import { ecsNoSecretEnvironment } from "../rules/ecs/ecsNoSecretEnvironment";
 import { ecsNotPrivileged } from "../rules/ecs/ecsNotPrivileged";
 import { ecsReadOnlyRootFilesystem } from "../rules/ecs/ecsReadOnlyRootFilesystem";
+import { iamNoInlinePolicy } from "../rules/iam/iamNoInlinePolicy";
 import { kmsDeletionWindow } from "../rules/kms/kmsDeletionWindow";
 import { kmsKeyRotation } from "../rules/kms/kmsKeyRotation";
 import { kmsNoPolicyLockoutBypass } from "../rules/kms/kmsNoPolicyLockoutBypass";
@@ -25,6 +30,7 @@ import { kmsNoWildcardPrincipal } from "../rules/kms/kmsNoWildcardPrincipal";
 import { rdsAutoMinorVersionUpgrade } from "../rules/rds/rdsAutoMinorVersionUpgrade";
 import { rdsBackupRetention } from "../rules/rds/rdsBackupRetention";
 import { rdsCopyTagsToSnapshot } from "../rules/rds/rdsCopyTagsToSnapshot";
+import { rdsCrossRegionBackupReplication } from "../rules/rds/rdsCrossRegionBackupReplication";
 import { rdsCurrentCa } from "../rules/rds/rdsCurrentCa";
 import { rdsCustomerManagedKey } from "../rules/rds/rdsCustomerManagedKey";
 import { rdsCustomParameterGroup } from "../rules/rds/rdsCustomParameterGroup";
@@ -40,6 +46,7 @@ import { rdsNotPubliclyAccessible } from "../rules/rds/rdsNotPubliclyAccessible"
 import { rdsParamConnectionLogging } from "../rules/rds/rdsParamConnectionLogging";
 import { rdsParamForceSsl } from "../rules/rds/rdsParamForceSsl";
 import { rdsParamMinTls } from "../rules/rds/rdsParamMinTls";
+import { rdsParamPgaudit } from "../rules/rds/rdsParamPgaudit";
 import { rdsParamScram } from "../rules/rds/rdsParamScram";
 import { rdsParamStatementLogging } from "../rules/rds/rdsParamStatementLogging";
 import { rdsPerformanceInsightsEncrypted } from "../rules/rds/rdsPerformanceInsightsEncrypted";
@@ -52,6 +59,7 @@ import { secretCustomerManagedKey } from "../rules/secretsmanager/secretCustomer
 import { secretRecoveryWindow } from "../rules/secretsmanager/secretRecoveryWindow";
 import { secretRotation } from "../rules/secretsmanager/secretRotation";
 import { snsTopicEncrypted } from "../rules/sns/snsTopicEncrypted";
+import { snsTopicSubscribed } from "../rules/sns/snsTopicSubscribed";
 import { noPlaintextSecrets } from "../rules/stack/noPlaintextSecrets";
 import { prodStatefulProtected } from "../rules/stack/prodStatefulProtected";
 import { rdsAlarmCoverage } from "../rules/stack/rdsAlarmCoverage";
@@ -75,11 +83,13 @@ export const RULES: readonly PolicyRule[] = [
   rdsCopyTagsToSnapshot,
   rdsFinalSnapshot,
   rdsKeepAutomatedBackups,
+  rdsCrossRegionBackupReplication,
   rdsParamForceSsl,
   rdsParamMinTls,
   rdsParamScram,
   rdsParamStatementLogging,
   rdsParamConnectionLogging,
+  rdsParamPgaudit,
   rdsProxyRequireTls,
   rdsProxyDebugLoggingOff,
   rdsProxyScramAuth,
@@ -88,6 +98,7 @@ export const RULES: readonly PolicyRule[] = [
   kmsKeyRotation,
   kmsNoPolicyLockoutBypass,
   kmsNoWildcardPrincipal,
+  iamNoInlinePolicy,
   secretCustomerManagedKey,
   secretRecoveryWindow,
   secretRotation,
@@ -95,6 +106,7 @@ export const RULES: readonly PolicyRule[] = [
   logGroupEncrypted,
   logGroupRetention,
   snsTopicEncrypted,
+  snsTopicSubscribed,
   dbSecurityGroupIngress,
   sgNoPublicIngress,
   vpcDefaultSecurityGroupClosed,
@@ -108,6 +120,9 @@ export const RULES: readonly PolicyRule[] = [
   backupRdsSelected,
   backupVaultEncrypted,
   backupVaultLocked,
+  backupVaultLockCompliance,
+  backupCrossRegionCopy,
+  backupRestoreTesting,
   noPlaintextSecrets,
   prodStatefulProtected,
   rdsAlarmCoverage,
@@ -125,6 +140,7 @@ export const HIPAA_CONTROLS: Readonly<Record<string, string>> = {
   "164.308(a)(7)(ii)(A)": "Contingency plan: data backup plan",
   "164.308(a)(7)(ii)(B)": "Contingency plan: disaster recovery plan",
   "164.308(a)(7)(ii)(C)": "Contingency plan: emergency mode operation plan",
+  "164.308(a)(7)(ii)(D)": "Contingency plan: testing and revision procedures (addressable)",
   "164.312(a)(1)": "Access control",
   "164.312(a)(2)(iv)": "Access control: encryption and decryption (addressable)",
   "164.312(b)": "Audit controls",

@@ -5,6 +5,8 @@ export const T = {
   rdsParameterGroup: "aws:rds/parameterGroup:ParameterGroup",
   rdsProxy: "aws:rds/proxy:Proxy",
   kmsKey: "aws:kms/key:Key",
+  iamRole: "aws:iam/role:Role",
+  iamRolePolicy: "aws:iam/rolePolicy:RolePolicy",
   kmsReplicaKey: "aws:kms/replicaKey:ReplicaKey",
   secret: "aws:secretsmanager/secret:Secret",
   secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",

@@ -109,6 +109,8 @@ export function compliantStack(): ResourceUnderTest[] {
         { name: "log_min_duration_statement", value: "1000" },
         { name: "log_connections", value: "1" },
         { name: "log_disconnections", value: "1" },
+        { name: "shared_preload_libraries", value: "pg_stat_statements,pgaudit" },
+        { name: "pgaudit.log", value: "ddl,role" },
       ],
     }),
     res("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.40.0.0/16", tags }),
@@ -142,6 +144,7 @@ export function compliantStack(): ResourceUnderTest[] {
       "db",
       {
         identifier: "db",
+        arn: "arn:aws:rds:us-east-1:123456789012:db:db",
         engine: "postgres",
         storageEncrypted: true,
         kmsKeyId: KEY,
@@ -232,6 +235,25 @@ export function compliantStack(): ResourceUnderTest[] {
       [U.secret],
     ),
     res("aws:sns/topic:Topic", "alarms", { kmsMasterKeyId: KEY }, [U.key]),
+    res("aws:iam/role:Role", "proxy-role", {
+      name: "proxy-role",
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: { Service: "rds.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ],
+      }),
+    }),
+    res(
+      "aws:sns/topicSubscription:TopicSubscription",
+      "alarms-oncall",
+      {
+        topic: "arn:aws:sns:us-east-1:123456789012:alarms",
+        protocol: "email",
+        endpoint: "oncall@example.org",
+      },
+      [urn("aws:sns/topic:Topic", "alarms")],
+    ),
     ...["db", "db-replica-1"].flatMap((id) =>
       ["CPUUtilization", "FreeableMemory", "FreeStorageSpace", "DatabaseConnections"].map((metricName) =>
         res("aws:cloudwatch/metricAlarm:MetricAlarm", `${id}-${metricName}`, {
@@ -255,7 +277,7 @@ export function compliantStack(): ResourceUnderTest[] {
     res(
       "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
       "vault-lock",
-      { backupVaultName: "db-vault", minRetentionDays: 35 },
+      { backupVaultName: "db-vault", minRetentionDays: 35, changeableForDays: 3 },
       [U.vault],
     ),
     res("aws:backup/plan:Plan", "plan", {
@@ -266,8 +288,46 @@ export function compliantStack(): ResourceUnderTest[] {
           schedule: "cron(0 5 * * ? *)",
           lifecycle: { deleteAfter: 35 },
         },
+        {
+          ruleName: "monthly",
+          targetVaultName: "db-vault",
+          schedule: "cron(0 5 1 * ? *)",
+          lifecycle: { deleteAfter: 2192 },
+          copyActions: [
+            {
+              destinationVaultArn: "arn:aws:backup:us-west-2:123456789012:backup-vault:dr-vault",
+              lifecycle: { deleteAfter: 2192 },
+            },
+          ],
+        },
       ],
     }),
+    res("aws:backup/restoreTestingPlan:RestoreTestingPlan", "restore-test-plan", {
+      name: "db_restore_test",
+      scheduleExpression: "cron(0 10 15 * ? *)",
+      recoveryPointSelection: {
+        algorithm: "LATEST_WITHIN_WINDOW",
+        includeVaults: ["*"],
+        recoveryPointTypes: ["SNAPSHOT"],
+      },
+    }),
+    res("aws:backup/restoreTestingSelection:RestoreTestingSelection", "restore-test-selection", {
+      name: "db_restore_test_selection",
+      restoreTestingPlanName: "db_restore_test",
+      protectedResourceType: "RDS",
+      protectedResourceArns: ["arn:aws:rds:us-east-1:123456789012:db:db"],
+      iamRoleArn: "arn:aws:iam::123456789012:role/backup",
+    }),
+    res(
+      "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+      "db-dr-replication",
+      {
+        sourceDbInstanceArn: "arn:aws:rds:us-east-1:123456789012:db:db",
+        kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/mrk-dr",
+        retentionPeriod: 35,
+      },
+      [urn("aws:rds/instance:Instance", "db")],
+    ),
     res("aws:backup/selection:Selection", "selection", {
       planId: "plan-1",
       iamRoleArn: "arn:aws:iam::123456789012:role/backup",

@@ -194,6 +194,64 @@ const CASES: [string[], string, Change, string][] = [
     "the topic uses alias/aws/sns",
   ],
   [
+    ["rdsParamPgaudit"],
+    "params",
+    setParam("shared_preload_libraries", "pg_stat_statements"),
+    "pgaudit is not preloaded",
+  ],
+  [["rdsParamPgaudit"], "params", setParam("pgaudit.log", "ddl"), "pgaudit does not log role changes"],
+  [
+    ["backupVaultLockCompliance"],
+    "vault-lock",
+    setProp("changeableForDays", undefined),
+    "the vault lock is in governance mode",
+  ],
+  [
+    ["backupCrossRegionCopy"],
+    "plan",
+    setProp("rules", [
+      {
+        ruleName: "daily",
+        targetVaultName: "db-vault",
+        schedule: "cron(0 5 * * ? *)",
+        lifecycle: { deleteAfter: 35 },
+      },
+      {
+        ruleName: "monthly",
+        targetVaultName: "db-vault",
+        lifecycle: { deleteAfter: 2192 },
+        copyActions: [{ destinationVaultArn: "arn:aws:backup:us-east-1:123456789012:backup-vault:other" }],
+      },
+    ]),
+    "the only copy goes to a vault in the same region",
+  ],
+  [
+    ["backupRestoreTesting"],
+    "restore-test-selection",
+    setProp("protectedResourceType", "EBS"),
+    "no restore test covers the database",
+  ],
+  [
+    ["rdsCrossRegionBackupReplication"],
+    "db-dr-replication",
+    (r) => setDeps([])(setProp("sourceDbInstanceArn", "arn:aws:rds:us-east-1:123456789012:db:other")(r)),
+    "the database's automated backups are not replicated to another region",
+  ],
+  [
+    ["iamNoInlinePolicy"],
+    "proxy-role",
+    setProp("inlinePolicies", [
+      { name: "secrets", policy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) },
+    ]),
+    "a role carries an inline policy",
+  ],
+  [
+    ["snsTopicSubscribed"],
+    "alarms-oncall",
+    (r) => setDeps([])(setProp("topic", "arn:aws:sns:us-east-1:123456789012:elsewhere")(r)),
+    "the alarm topic's only subscription goes to another topic",
+  ],
+  [
     ["sgNoPublicIngress", "dbSecurityGroupIngress"],
     "db-from-cidr",
     setProp("cidrIpv4", "0.0.0.0/0"),
@@ -267,9 +325,31 @@ const CASES: [string[], string, Change, string][] = [
     "the database is in no backup plan",
   ],
   [
+    ["backupRdsSelected"],
+    "selection",
+    setProp("conditions", [{ stringEquals: [{ key: "aws:ResourceTag/Environment", value: "staging" }] }]),
+    "the selection names the database but its conditions exclude it (a tag it does not carry)",
+  ],
+  [
+    ["backupRdsSelected"],
+    "selection",
+    setProp("conditions", [
+      { stringNotLikes: [{ key: "aws:ResourceTag/DataClassification", value: "ph*" }] },
+    ]),
+    "the selection's stringNotLikes condition excludes the PHI database",
+  ],
+  [
     ["backupDailyRetention"],
     "plan",
-    setProp("rules", [{ ruleName: "daily", schedule: "cron(0 5 * * ? *)", lifecycle: { deleteAfter: 14 } }]),
+    setProp("rules", [
+      { ruleName: "daily", schedule: "cron(0 5 * * ? *)", lifecycle: { deleteAfter: 14 } },
+      {
+        ruleName: "monthly",
+        targetVaultName: "db-vault",
+        lifecycle: { deleteAfter: 2192 },
+        copyActions: [{ destinationVaultArn: "arn:aws:backup:us-west-2:123456789012:backup-vault:dr-vault" }],
+      },
+    ]),
     "daily points are kept 14 days",
   ],
   [
@@ -277,12 +357,18 @@ const CASES: [string[], string, Change, string][] = [
     "plan",
     setProp("rules", [
       { ruleName: "weekly", schedule: "cron(0 5 ? * SUN *)", lifecycle: { deleteAfter: 365 } },
+      {
+        ruleName: "monthly",
+        targetVaultName: "db-vault",
+        lifecycle: { deleteAfter: 2192 },
+        copyActions: [{ destinationVaultArn: "arn:aws:backup:us-west-2:123456789012:backup-vault:dr-vault" }],
+      },
     ]),
     "there is no daily rule",
   ],
   [["backupVaultEncrypted"], "vault", setProp("kmsKeyArn", undefined), "the vault uses the AWS Backup key"],
   [
-    ["backupVaultLocked"],
+    ["backupVaultLocked", "backupVaultLockCompliance"],
     "vault-lock",
     (r) => setDeps([])(setProp("backupVaultName", "other")(r)),
     "the vault has no lock",
@@ -372,7 +458,9 @@ describe("read replicas", () => {
     expect(failing(run(stack))).toEqual(
       [
         "backupRdsSelected",
+        "backupRestoreTesting",
         "rdsBackupRetention",
+        "rdsCrossRegionBackupReplication",
         "rdsKeepAutomatedBackups",
         "rdsManagedMasterPassword",
         "rdsMultiAz",

@@ -11,6 +11,7 @@ import {
   type ResourceUnderTest,
 } from "../../policies/lib/evaluate";
 import { RULES } from "../../policies/lib/metadata";
+import { MOCK_ACCOUNT } from "../../tools/lib/mockCloud";
 import { runStack } from "../../tools/lib/runProgram";
 
 const mandatoryFailures = (results: PolicyResult[]) =>
@@ -60,7 +61,7 @@ describe("whole stack", () => {
       stack: "prod",
       config: {
         pooler: "pgbouncer",
-        pgbouncerImage: `public.ecr.aws/bitnami/pgbouncer@sha256:${"a".repeat(64)}`,
+        pgbouncerImage: `${MOCK_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/pgbouncer@sha256:${"a".repeat(64)}`,
       },
     });
     if (p.error) throw p.error;
@@ -89,7 +90,12 @@ describe("whole stack", () => {
     const advisory = evaluateResources(dev, { environment: "dev", config: devPolicyConfig })
       .filter((r) => r.status === "fail")
       .map((r) => `${r.policy}:${r.enforcementLevel}`);
-    expect([...new Set(advisory)].sort()).toEqual(["rdsDeletionProtection:advisory", "rdsMultiAz:advisory"]);
+    expect([...new Set(advisory)].sort()).toEqual([
+      "backupVaultLockCompliance:advisory",
+      "rdsDeletionProtection:advisory",
+      "rdsMultiAz:advisory",
+      "snsTopicSubscribed:advisory",
+    ]);
   });
 
   it("fails dev without the dev policy config (the relaxations are real findings)", () => {
@@ -99,10 +105,12 @@ describe("whole stack", () => {
         .map((r) => r.policy),
     );
     expect([...failed].sort()).toEqual([
+      "backupVaultLockCompliance",
       "logGroupRetention",
       "rdsBackupRetention",
       "rdsDeletionProtection",
       "rdsMultiAz",
+      "snsTopicSubscribed",
     ]);
   });
 
@@ -123,7 +131,6 @@ const named =
   (r) =>
     r.name.endsWith(suffix);
 const PRIMARY = ofType("aws:rds/instance:Instance", (r) => !r.props.replicateSourceDb);
-const REPLICA = ofType("aws:rds/instance:Instance", (r) => Boolean(r.props.replicateSourceDb));
 const PARAMS = ofType("aws:rds/parameterGroup:ParameterGroup");
 const KEY = ofType("aws:kms/key:Key");
 const LOG_GROUP = ofType("aws:cloudwatch/logGroup:LogGroup", named("log-postgresql"));
@@ -160,10 +167,9 @@ const noDeps: Change = (r) => ({ ...r, opts: { ...r.opts, dependencies: [] } });
 /** Each row: the rule expected to fire, the resource (first match), the single insecure change. */
 const MUTATIONS: [string, Pick, Change][] = [
   ["rdsStorageEncrypted", PRIMARY, set("storageEncrypted", false)],
-  ["rdsStorageEncrypted", REPLICA, set("storageEncrypted", undefined)],
+  ["rdsStorageEncrypted", PRIMARY, set("storageEncrypted", undefined)],
   ["rdsCustomerManagedKey", PRIMARY, set("kmsKeyId", "alias/aws/rds")],
   ["rdsNotPubliclyAccessible", PRIMARY, set("publiclyAccessible", true)],
-  ["rdsNotPubliclyAccessible", REPLICA, set("publiclyAccessible", true)],
   ["rdsIamAuthentication", PRIMARY, set("iamDatabaseAuthenticationEnabled", false)],
   ["rdsLogExports", PRIMARY, set("enabledCloudwatchLogsExports", ["postgresql"])],
   ["rdsEnhancedMonitoring", PRIMARY, set("monitoringInterval", 0)],
@@ -228,6 +234,19 @@ const MUTATIONS: [string, Pick, Change][] = [
     set("dimensions", {}),
   ],
   ["snsTopicEncrypted", TOPIC, set("kmsMasterKeyId", "alias/aws/sns")],
+  [
+    "iamNoInlinePolicy",
+    ofType("aws:iam/role:Role"),
+    set("inlinePolicies", [{ name: "inline", policy: '{"Version":"2012-10-17","Statement":[]}' }]),
+  ],
+  [
+    "snsTopicSubscribed",
+    ofType("aws:sns/topicSubscription:TopicSubscription"),
+    (r) => ({
+      ...set("topic", "arn:aws:sns:us-east-1:123456789012:elsewhere")(r, []),
+      opts: { ...r.opts, dependencies: [] },
+    }),
+  ],
   [
     "sgNoPublicIngress",
     DB_SG,

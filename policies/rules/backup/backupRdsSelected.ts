@@ -1,15 +1,6 @@
 import { T } from "../../lib/resourceTypes";
 import type { Finding, StackResource, StackRule } from "../../lib/types";
-import {
-  arrayOf,
-  fail,
-  isReadReplica,
-  isRecord,
-  isUnknown,
-  recordsOf,
-  tagsOf,
-  unknown,
-} from "../../lib/values";
+import { arrayOf, fail, isReadReplica, isUnknown, recordsOf, tagsOf, unknown } from "../../lib/values";
 
 const glob = (pattern: string, s: string): boolean =>
   new RegExp(
@@ -24,7 +15,7 @@ type Match = boolean | "unknown";
 /** AWS Backup semantics: (resources matched AND conditions hold) OR a selection tag matches. */
 function selects(sel: StackResource, instance: StackResource): Match {
   const p = sel.props;
-  if ([p.resources, p.notResources, p.selectionTags, p.condition].some(isUnknown)) return "unknown";
+  if ([p.resources, p.notResources, p.selectionTags, p.conditions].some(isUnknown)) return "unknown";
   const arn = instance.props.arn;
   const identifier = instance.props.identifier;
   const tags = tagsOf(instance.props);
@@ -39,16 +30,23 @@ function selects(sel: StackResource, instance: StackResource): Match {
       : glob(pattern.replace(/^arn:[^:]*:rds:[^:]*:[^:]*:/, ""), `db:${String(identifier)}`);
   const excluded = (arrayOf(p.notResources) ?? []).some((x) => typeof x === "string" && arnMatch(x));
   const tagEquals = (key: string, value: unknown) => tags[key.replace(/^aws:ResourceTag\//, "")] === value;
-  const conditions = isRecord(p.condition) ? p.condition : {};
-  const condOk = Object.entries(conditions).every(([op, list]) =>
-    recordsOf(list).every((c) => {
-      const key = String(c.key ?? "");
-      if (op === "stringEquals") return tagEquals(key, c.value);
-      if (op === "stringNotEquals") return !tagEquals(key, c.value);
-      if (op === "stringLike")
-        return glob(String(c.value ?? ""), tags[key.replace(/^aws:ResourceTag\//, "")] ?? "");
-      return true;
-    }),
+  // `conditions` is a list of blocks (aws.backup.Selection; the API's Conditions object), each holding
+  // lists per operator; every condition of every block must hold (AWS Backup Developer Guide, "Assigning
+  // resources programmatically": conditions are ANDed with the resources they narrow).
+  const tagOf = (key: string) => tags[key.replace(/^aws:ResourceTag\//, "")];
+  const condOk = recordsOf(p.conditions).every((block) =>
+    Object.entries(block).every(([op, list]) =>
+      recordsOf(list).every((c) => {
+        const key = String(c.key ?? "");
+        const value = String(c.value ?? "");
+        if (op === "stringEquals") return tagEquals(key, c.value);
+        if (op === "stringNotEquals") return !tagEquals(key, c.value);
+        if (op === "stringLikes") return glob(value, tagOf(key) ?? "");
+        if (op === "stringNotLikes") return !glob(value, tagOf(key) ?? "");
+        // An operator this rule does not know narrows the selection in ways it cannot judge.
+        return false;
+      }),
+    ),
   );
   const byResources = resources.some(arnMatch) && condOk;
   const byTags = recordsOf(p.selectionTags).some(
@@ -64,7 +62,7 @@ export const backupRdsSelected: StackRule = {
   description:
     "Every RDS primary instance is selected by an AWS Backup selection (by ARN or tag); read replicas are exempt.",
   resourceTypes: [T.rdsInstance, T.backupSelection],
-  properties: ["resources", "selectionTags", "condition", "notResources"],
+  properties: ["resources", "selectionTags", "conditions", "notResources"],
   hipaa: ["164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"],
   awsConfigRule: "rds-in-backup-plan",
   severity: "high",
