@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { isPrivateIpv4Cidr } from "../components/network/databaseNetwork";
+import { configPreflight } from "../preflight/catalog";
+import type { ConfigView } from "../preflight/types";
 import {
   ALLOWED_EXTENSIONS,
   APP_POOL,
@@ -9,6 +11,7 @@ import {
   ENVIRONMENTS,
   type Environment,
   HIPAA_RETENTION_DAYS,
+  isProductionStack,
   LOG_RETENTION_DAYS,
   POOLERS,
   PROFILE_DEFAULTS,
@@ -71,10 +74,20 @@ const str = (pattern: RegExp, fix: string) =>
 const oneOf = <T extends string>(allowed: readonly [T, ...T[]]) =>
   z.enum(allowed, { error: `is not one of ${allowed.join(", ")}. Use one of them.` });
 
+// A bare or comma-separated string ("10.0.0.0/8, 10.1.0.0/16") is the usual slip: show it as a list.
+// Items are judged one by one (zod reports each bad index), so one bad item hides none of the others.
 const list = (item: z.ZodType<string>, fix: string) =>
   z.preprocess(
     (v) => (typeof v === "string" ? fromString(v) : v),
-    z.array(item, { error: `is not a list. ${fix}` }),
+    z.array(item, {
+      error: (issue) =>
+        typeof issue.input === "string" && issue.input.trim() !== ""
+          ? `is not a list. ${fix} Write it as a YAML list: [${issue.input
+              .split(",")
+              .map((s) => JSON.stringify(s.trim()))
+              .join(", ")}].`
+          : `is not a list. ${fix}`,
+    }),
   );
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -355,10 +368,7 @@ export class ConfigError extends Error {
     readonly stack_: string,
     readonly problems: readonly ConfigProblem[],
   ) {
-    super(
-      `Invalid configuration for stack "${stack_}" (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was provisioned:\n` +
-        problems.map((p) => `  - ${formatProblem(p)}`).join("\n"),
-    );
+    super(formatConfigProblems(stack_, problems));
     this.name = "ConfigError";
   }
 }
@@ -366,6 +376,53 @@ export class ConfigError extends Error {
 export function formatProblem(p: ConfigProblem): string {
   const shown = p.value === undefined ? "(unset)" : JSON.stringify(p.value);
   return `${p.key}: ${shown} ${p.message}`;
+}
+
+/**
+ * Where the values came from, so each problem can point at the line to change. The offline plan knows
+ * (it reads the stack file itself); under the Pulumi CLI the program sees only the merged values.
+ */
+export interface ConfigSources {
+  /** The stack file as the reader should see it, e.g. "Pulumi.prod.yaml". */
+  readonly stackFile: string;
+  /** 1-based line of each key the stack file sets: project keys bare, others `ns:key`, list items `key[i]`. */
+  readonly lines: Readonly<Record<string, number>>;
+}
+
+/**
+ * A header, then one problem per line (never joined: 13 problems on one line cannot be read). With
+ * `sources`, each line starts with where to fix it — `Pulumi.<stack>.yaml:<line>:`, the stack file for a
+ * key it must set, or the Pulumi.yaml default it inherits — ordered by file and line; without, problems
+ * are grouped by key in the order found.
+ */
+export function formatConfigProblems(
+  stack: string,
+  problems: readonly ConfigProblem[],
+  sources?: ConfigSources,
+): string {
+  const header = `Invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was provisioned:`;
+  const baseKey = (key: string) => key.replace(/\[[^\]]*\]$/, "");
+  const firstSeen = new Map<string, number>();
+  for (const [i, p] of problems.entries())
+    if (!firstSeen.has(baseKey(p.key))) firstSeen.set(baseKey(p.key), i);
+  const rows = problems.map((p, i) => {
+    const base = baseKey(p.key);
+    if (!sources) return { group: 0, order: firstSeen.get(base)!, i, text: formatProblem(p) };
+    const line = sources.lines[p.key] ?? sources.lines[base];
+    if (line !== undefined)
+      return { group: 0, order: line, i, text: `${sources.stackFile}:${line}: ${formatProblem(p)}` };
+    // Not in the stack file but with a value: it is Pulumi.yaml's default, overridden in the stack file.
+    if (p.value !== undefined && base in CONFIG_DEFAULTS)
+      return {
+        group: 2,
+        order: firstSeen.get(base)!,
+        i,
+        text: `Pulumi.yaml default (override it in ${sources.stackFile}): ${formatProblem(p)}`,
+      };
+    return { group: 1, order: firstSeen.get(base)!, i, text: `${sources.stackFile}: ${formatProblem(p)}` };
+  });
+  rows.sort((a, b) => a.group - b.group || a.order - b.order || a.i - b.i);
+  return [header, ...rows.map((r) => `  - ${r.text}`)].join("\n");
 }
 
 const closest = (key: string): string | undefined => {
@@ -431,12 +488,29 @@ export function parseConfig(
   } else if (!envResult.success) {
     add("environment", raw.environment, envResult.error.issues[0].message);
   }
-  const env: Environment = envResult.success ? envResult.data : "prod"; // judge unknown environments strictly
+  // The stack's name decides whether it is production: a production stack is judged as prod whatever
+  // its file says, so `environment: dev` in Pulumi.prod.yaml cannot switch on the dev relaxations.
+  const production = isProductionStack(stack);
+  if (production && envResult.success && envResult.data !== "prod") {
+    add(
+      "environment",
+      envResult.data,
+      `is refused for stack "${stack}": a production stack (named prod, production, prod-* or *-prod) always runs the prod profile, whatever its stack file says. Set "environment: prod".`,
+    );
+  }
+  // Judge unknown environments, and every production stack, strictly.
+  const env: Environment = production ? "prod" : envResult.success ? envResult.data : "prod";
   // The defaults are the strict (prod) profile, as declared in Pulumi.yaml; Pulumi.dev.yaml states the
   // few values dev relaxes. The CLI applies Pulumi.yaml defaults itself; mocks do not, so we do it here.
   const defaults: Record<string, unknown> = CONFIG_DEFAULTS;
 
   const v: Partial<Parsed> = {};
+  const partialLists: Partial<Record<ConfigKey, [number, string][]>> = {};
+  /** A list key's items with their indices: all of them, or the well-formed ones when some are not. */
+  const itemsOf = (key: ConfigKey): [number, string][] => {
+    const whole = v[key];
+    return Array.isArray(whole) ? [...(whole as string[]).entries()] : (partialLists[key] ?? []);
+  };
   for (const key of CONFIG_KEYS) {
     if (key === "environment") continue;
     let value = raw[key] ?? defaults[key];
@@ -462,13 +536,21 @@ export function parseConfig(
     if (result.success) {
       (v as Record<string, unknown>)[key] = result.data;
     } else {
+      const parsed = fromString(value);
       for (const issue of result.error.issues) {
         const sub = issue.path.length ? `${key}[${issue.path.join(".")}]` : key;
-        const parsed = fromString(value);
         const shown = issue.path.length
           ? (parsed as Record<string, unknown>)?.[issue.path[0] as string]
           : parsed;
         add(sub, shown, issue.message);
+      }
+      // A list with some malformed items: keep the well-formed ones, at their own indices, so the rules
+      // on each item (a public CIDR, an unknown role) still judge them in this run.
+      if (Array.isArray(parsed) && result.error.issues.every((i) => i.path.length > 0)) {
+        const bad = new Set(result.error.issues.map((i) => Number(i.path[0])));
+        partialLists[key] = parsed.flatMap((item, i): [number, string][] =>
+          !bad.has(i) && typeof item === "string" ? [[i, item]] : [],
+        );
       }
     }
   }
@@ -527,8 +609,12 @@ export function parseConfig(
         v.logRetentionDays,
         `is below six years (${HIPAA_RETENTION_DAYS} days) of audit logs (HIPAA 164.316(b)(2)(i)). Set it to ${HIPAA_RETENTION_DAYS} or more.`,
       );
-    if (v.readReplicaCount === 0)
-      add("readReplicaCount", 0, "is refused in prod: keep at least 1 read replica. Set it to 1 or more.");
+    if ((v.alarmEmails ?? []).length === 0 && (v.alarmHttpsEndpoints ?? []).length === 0)
+      add(
+        "alarmEmails",
+        [],
+        "is empty and so is alarmHttpsEndpoints: prod alarms and DR backup notifications would reach nobody (HIPAA 164.308(a)(6)(ii) response and reporting). Add the on-call address to alarmEmails or a pager webhook to alarmHttpsEndpoints.",
+      );
     if (v.proxyDebugLogging === true)
       add(
         "proxyDebugLogging",
@@ -552,6 +638,12 @@ export function parseConfig(
         "backupMonthlyRetentionDays",
         v.backupMonthlyRetentionDays,
         `is below six years (${HIPAA_RETENTION_DAYS} days). Set it to ${HIPAA_RETENTION_DAYS} or more.`,
+      );
+    if (v.pgauditEnabled === false)
+      add(
+        "pgauditEnabled",
+        false,
+        "is refused in prod: without pgaudit, GRANTs, role changes and DDL inside functions or DO blocks escape the audit log (HIPAA 164.312(b)). Set it to true.",
       );
     if (v.restoreTestingEnabled === false)
       add(
@@ -630,7 +722,7 @@ export function parseConfig(
   } else if (v.vpcCidr !== undefined && Number(v.vpcCidr.split("/")[1]) > 24) {
     add("vpcCidr", v.vpcCidr, "is smaller than /24; it cannot hold the private subnets. Use /16 to /24.");
   }
-  for (const [i, cidr] of (v.allowedCidrs ?? []).entries()) {
+  for (const [i, cidr] of itemsOf("allowedCidrs")) {
     if (!isPrivateIpv4Cidr(cidr)) {
       add(
         `allowedCidrs[${i}]`,
@@ -648,7 +740,7 @@ export function parseConfig(
       `must differ from ownerRoleName, analyticsRoleName and masterUsername (got ${roleNames.join(", ")}). Give each role its own name.`,
     );
   }
-  for (const [i, r] of (v.iamAuthRoles ?? []).entries()) {
+  for (const [i, r] of itemsOf("iamAuthRoles")) {
     if (![v.appRoleName, v.analyticsRoleName, v.ownerRoleName].includes(r)) {
       add(
         `iamAuthRoles[${i}]`,
@@ -692,12 +784,34 @@ export function parseConfig(
       `is above pgbouncerDefaultPoolSize (${v.pgbouncerDefaultPoolSize}). Lower it.`,
     );
   }
-  if (v.proxyRequireIam === true && v.iamAuthRoles !== undefined && v.iamAuthRoles.length === 0) {
+  const pooledRoles = [v.appRoleName, v.analyticsRoleName].filter((r): r is string => r !== undefined);
+  const passwordPooled = pooledRoles.filter((r) => !(v.iamAuthRoles ?? []).includes(r));
+  if (
+    (v.pooler === "pgbouncer" || (v.pooler === "rds-proxy" && v.proxyRequireIam !== true)) &&
+    pooledRoles.length > 0 &&
+    passwordPooled.length === 0
+  ) {
     add(
-      "proxyRequireIam",
-      true,
-      "needs at least one role in iamAuthRoles to authenticate with IAM. Add the app role to iamAuthRoles.",
+      "iamAuthRoles",
+      v.iamAuthRoles,
+      `lists every pooled role (${pooledRoles.join(", ")}); IAM roles have no password, so the ${v.pooler} pooler could sign in as none of them. ` +
+        (v.pooler === "pgbouncer"
+          ? 'Keep one of them a password role, or use pooler "rds-proxy" with proxyRequireIam: true.'
+          : "Set proxyRequireIam to true (end-to-end IAM at the proxy), or keep one of them a password role."),
     );
+  }
+  if (v.proxyRequireIam === true && v.pooler === "rds-proxy") {
+    // End-to-end IAM: the proxy signs in to PostgreSQL with IAM as each client's role, so every role it
+    // serves must be an IAM role (member of rds_iam, no password). A password role behind an IAM-only
+    // proxy could never log in. RDS User Guide, "End-to-end IAM authentication for RDS Proxy".
+    const served = [v.appRoleName, v.analyticsRoleName].filter((r): r is string => r !== undefined);
+    const missing = served.filter((r) => !(v.iamAuthRoles ?? []).includes(r));
+    if (missing.length > 0)
+      add(
+        "proxyRequireIam",
+        true,
+        `makes the proxy use end-to-end IAM, but ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not in iamAuthRoles and could not log in through it. Add ${missing.join(" and ")} to iamAuthRoles, or set proxyRequireIam to false.`,
+      );
   }
 
   let drRegion = v.drRegion;
@@ -716,6 +830,9 @@ export function parseConfig(
         `is the primary region; disaster-recovery copies must live apart. Use another region.`,
       );
   }
+
+  // AWS acceptance preflight: combinations AWS rejects or that cannot work, each citing its source.
+  for (const p of configPreflight({ ...v, environment: env, region } as ConfigView)) problems.push(p);
 
   if (problems.length > 0) throw new ConfigError(stack, problems);
 
@@ -741,8 +858,14 @@ export function parseConfig(
       relaxations.push(
         "backupVaultLockMode=none: deletable recovery points (weakens HIPAA 164.308(a)(7)(ii)(A))",
       );
+    if (v.pgauditEnabled === false)
+      relaxations.push("pgauditEnabled=false: no pgaudit (weakens HIPAA 164.312(b) audit controls)");
     if (v.restoreTestingEnabled === false)
       relaxations.push("restoreTestingEnabled=false (weakens HIPAA 164.308(a)(7)(ii)(D) testing)");
+    if ((v.alarmEmails ?? []).length === 0 && (v.alarmHttpsEndpoints ?? []).length === 0)
+      relaxations.push(
+        "alarmEmails and alarmHttpsEndpoints are empty: alarms reach nobody (weakens HIPAA 164.308(a)(6)(ii) response and reporting)",
+      );
   }
 
   const p = v as Parsed;

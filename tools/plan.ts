@@ -2,14 +2,14 @@
  * `npm run plan -- --stack <dev|prod> [--json <file>] [--instances <n>] [--policy-config <file>] [--quiet]`
  *
  * The offline plan: the real program under realistic mocks, the whole policy pack over every resource
- * and the stack. Prints the resource tree, counts and violations; exit 1 when a mandatory rule fails,
- * 2 on a usage or input error.
+ * and the stack, and the AWS acceptance preflight. Prints the resource tree, counts and violations; exit 1
+ * when a mandatory rule fails or a preflight rule finds an error-level violation, 2 on a usage or input error.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { flag, parseArgs, runCli, UsageError } from "./lib/cli";
+import { checkOutputFile, flag, parseArgs, runCli, UsageError } from "./lib/cli";
 import { readPolicyConfig } from "./lib/pack";
-import { availableStacks, runPlan } from "./lib/planRun";
+import { availableStacks, isPlanResultText, runPlan } from "./lib/planRun";
 import { renderPlanText } from "./lib/planText";
 import { progress } from "./lib/progress";
 import { quietErrors } from "./lib/quietErrors";
@@ -36,6 +36,8 @@ runCli("plan", async () => {
   const instancesFlag = flag(args, "instances");
   const instances = instancesFlag === undefined ? undefined : Number(instancesFlag);
   const configFile = flag(args, "policy-config");
+  const json = flag(args, "json");
+  if (json) checkOutputFile("--json", json, isPlanResultText, "a previous plan output");
   const p = progress("plan", { quiet: args.flags.quiet === true });
   let plan: Awaited<ReturnType<typeof runPlan>>;
   try {
@@ -48,7 +50,7 @@ runCli("plan", async () => {
   } finally {
     p.done();
   }
-  const json = flag(args, "json");
+  for (const w of plan.programWarnings ?? []) process.stderr.write(`plan: warning: ${w}\n`);
   if (json) {
     try {
       mkdirSync(path.dirname(path.resolve(json)), { recursive: true });
@@ -63,5 +65,5 @@ runCli("plan", async () => {
     renderPlanText(plan, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }),
   );
   if (json) process.stderr.write(`plan: wrote ${json}\n`);
-  return plan.summary.mandatoryFail > 0 ? 1 : 0;
+  return plan.summary.mandatoryFail > 0 || plan.preflight.errors > 0 ? 1 : 0;
 });

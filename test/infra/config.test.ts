@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../infra/config";
+import { ConfigError, formatConfigProblems, parseConfig } from "../../infra/config";
 import { runStack } from "../../tools/lib/runProgram";
 
 /**
@@ -273,12 +273,17 @@ describe("config validation", () => {
       "multiAz=false: single AZ (weakens HIPAA 164.308(a)(7) contingency plan)",
       "deletionProtection=false (weakens HIPAA 164.312(c)(1) integrity)",
       "backupRetentionDays=14 (weakens HIPAA 164.308(a)(7)(ii)(A) data backup plan)",
+      "alarmEmails and alarmHttpsEndpoints are empty: alarms reach nobody (weakens HIPAA 164.308(a)(6)(ii) response and reporting)",
     ]);
   });
 
   it("applies the strict profile when a key is left out", () => {
     const cfg = parseConfig(
-      { environment: "dev", engineLifecycleSupport: "open-source-rds-extended-support" },
+      {
+        environment: "dev",
+        engineLifecycleSupport: "open-source-rds-extended-support",
+        alarmEmails: '["oncall@example.org"]',
+      },
       "us-east-1",
     );
     expect(cfg).toMatchObject({
@@ -303,6 +308,7 @@ describe("config validation", () => {
         vpcId: "",
         maxConnections: 0,
         pgbouncerImage: "",
+        alarmEmails: '["oncall@example.org"]',
       },
       "eu-west-1",
     );
@@ -319,5 +325,199 @@ describe("config validation", () => {
         "ap-south-2",
       ),
     ).toThrow("drRegion: (unset) has no default for ap-south-2");
+  });
+});
+
+describe("alarm subscribers and IAM at the proxy", () => {
+  const base = {
+    environment: "prod",
+    engineLifecycleSupport: "open-source-rds-extended-support",
+    alarmEmails: '["oncall@example.org"]',
+  };
+  const problemsOf = (raw: Record<string, unknown>): string[] => {
+    try {
+      parseConfig(raw, "us-east-1", "prod");
+      return [];
+    } catch (e) {
+      return (e as ConfigError).problems.map((p) => `${p.key}: ${p.message}`);
+    }
+  };
+
+  it("fails when prod has no alarm subscriber, naming alarmEmails", () => {
+    const problems = problemsOf({ ...base, alarmEmails: "[]" });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^alarmEmails: is empty and so is alarmHttpsEndpoints: prod alarms and DR backup notifications would reach nobody/,
+    );
+  });
+
+  it("accepts a pager webhook alone as prod's subscriber", () => {
+    expect(
+      problemsOf({ ...base, alarmEmails: "[]", alarmHttpsEndpoints: '["https://pager.example.org/hook"]' }),
+    ).toEqual([]);
+  });
+
+  it("warns, not fails, when dev has no subscriber", () => {
+    const cfg = parseConfig(
+      { environment: "dev", engineLifecycleSupport: "open-source-rds-extended-support" },
+      "us-east-1",
+      "dev",
+    );
+    expect(cfg.relaxations).toContain(
+      "alarmEmails and alarmHttpsEndpoints are empty: alarms reach nobody (weakens HIPAA 164.308(a)(6)(ii) response and reporting)",
+    );
+  });
+
+  it("fails when proxyRequireIam leaves a proxy-served role on passwords, naming the role", () => {
+    const problems = problemsOf({ ...base, proxyRequireIam: "true", iamAuthRoles: '["app_user"]' });
+    expect(problems).toEqual([
+      "proxyRequireIam: makes the proxy use end-to-end IAM, but analytics_readonly is not in iamAuthRoles and could not log in through it. Add analytics_readonly to iamAuthRoles, or set proxyRequireIam to false.",
+    ]);
+  });
+
+  it("accepts proxyRequireIam when every proxy-served role is an IAM role", () => {
+    expect(
+      problemsOf({ ...base, proxyRequireIam: "true", iamAuthRoles: '["app_user","analytics_readonly"]' }),
+    ).toEqual([]);
+  });
+
+  it("fails when every pooled role is an IAM role behind a password pooler", () => {
+    const problems = problemsOf({ ...base, iamAuthRoles: '["app_user","analytics_readonly"]' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^iamAuthRoles: lists every pooled role \(app_user, analytics_readonly\).*Set proxyRequireIam to true/,
+    );
+  });
+});
+
+describe("list items and problem messages", () => {
+  const base = {
+    environment: "prod",
+    engineLifecycleSupport: "open-source-rds-extended-support",
+    alarmEmails: '["oncall@example.org"]',
+  };
+  const errorOf = (raw: Record<string, unknown>): ConfigError => {
+    try {
+      parseConfig(raw, "us-east-1", "prod");
+    } catch (e) {
+      if (e instanceof ConfigError) return e;
+      throw e;
+    }
+    throw new Error("expected a ConfigError");
+  };
+
+  it("fails on a malformed and a public CIDR in one list in the same run, each by index", () => {
+    const e = errorOf({ ...base, allowedCidrs: '["10.0.0.0/8","10.0.0/8","8.8.8.0/24"]' });
+    expect(e.problems).toEqual([
+      {
+        key: "allowedCidrs[1]",
+        value: "10.0.0/8",
+        message: 'is not valid. Use IPv4 CIDRs such as "10.0.0.0/16".',
+      },
+      {
+        key: "allowedCidrs[2]",
+        value: "8.8.8.0/24",
+        message:
+          "is not a private (RFC 1918) range; the database never admits public addresses (HIPAA 164.312(e)(1)). Use a private CIDR or a security group id.",
+      },
+    ]);
+  });
+
+  it("fails when a list is written as a comma-separated string, showing it as a YAML list", () => {
+    const e = errorOf({ ...base, allowedCidrs: "10.0.0.0/8, 10.1.0.0/16" });
+    expect(e.problems.map((p) => `${p.key}: ${JSON.stringify(p.value)} ${p.message}`)).toEqual([
+      'allowedCidrs: "10.0.0.0/8, 10.1.0.0/16" is not a list. Use a list of private IPv4 CIDRs. Write it as a YAML list: ["10.0.0.0/8", "10.1.0.0/16"].',
+    ]);
+  });
+
+  it("judges the well-formed IAM roles of a list that also holds a malformed one", () => {
+    const e = errorOf({ ...base, iamAuthRoles: '["Bad-Name","someone"]' });
+    expect(e.problems.map((p) => [p.key, p.value])).toEqual([
+      ["iamAuthRoles[0]", "Bad-Name"],
+      ["iamAuthRoles[1]", "someone"],
+    ]);
+  });
+
+  it("prints one problem per line, grouped by key in the order found", () => {
+    const e = errorOf({ ...base, instanceClass: "db.t4g.medium", allowedCidrs: '["10.0.0/8","8.8.8.0/24"]' });
+    expect(e.problems.map((p) => p.key)).toEqual(["allowedCidrs[0]", "instanceClass", "allowedCidrs[1]"]);
+    expect(e.message.split("\n")).toEqual([
+      'Invalid configuration for stack "prod" (3 problems); nothing was provisioned:',
+      '  - allowedCidrs[0]: "10.0.0/8" is not valid. Use IPv4 CIDRs such as "10.0.0.0/16".',
+      '  - allowedCidrs[1]: "8.8.8.0/24" is not a private (RFC 1918) range; the database never admits public addresses (HIPAA 164.312(e)(1)). Use a private CIDR or a security group id.',
+      '  - instanceClass: "db.t4g.medium" is a burstable class; prod needs steady CPU. Use a db.m or db.r class.',
+    ]);
+  });
+
+  it("names file and line for stack-file keys, and the Pulumi.yaml default for inherited ones", () => {
+    const text = formatConfigProblems(
+      "prod",
+      [
+        { key: "alarmEmails", value: [], message: "is empty." },
+        { key: "engineLifecycleSupport", value: undefined, message: "is required." },
+        { key: "allowedCidrs[1]", value: "8.8.8.0/24", message: "is public." },
+        { key: "multiAz", value: false, message: "is refused in prod." },
+      ],
+      { stackFile: "Pulumi.prod.yaml", lines: { multiAz: 3, allowedCidrs: 4, "allowedCidrs[1]": 6 } },
+    );
+    expect(text.split("\n")).toEqual([
+      'Invalid configuration for stack "prod" (4 problems); nothing was provisioned:',
+      "  - Pulumi.prod.yaml:3: multiAz: false is refused in prod.",
+      '  - Pulumi.prod.yaml:6: allowedCidrs[1]: "8.8.8.0/24" is public.',
+      "  - Pulumi.prod.yaml: engineLifecycleSupport: (unset) is required.",
+      "  - Pulumi.yaml default (override it in Pulumi.prod.yaml): alarmEmails: [] is empty.",
+    ]);
+  });
+});
+
+describe("a production stack cannot be weakened", () => {
+  const devFile = {
+    environment: "dev",
+    engineLifecycleSupport: "open-source-rds-extended-support",
+    multiAz: "false",
+    alarmEmails: '["oncall@example.org"]',
+  };
+  const problemKeys = (stack: string, raw: Record<string, unknown>): string[] => {
+    try {
+      parseConfig(raw, "us-east-1", stack);
+      return [];
+    } catch (e) {
+      return (e as ConfigError).problems.map((p) => p.key);
+    }
+  };
+
+  it.each(["prod", "production", "prod-eu", "eu-prod", "PROD"])(
+    "refuses environment: dev on the stack named %s, and judges its relaxations as prod does",
+    (stack) => {
+      expect(problemKeys(stack, devFile)).toEqual(["environment", "multiAz"]);
+    },
+  );
+
+  it("names the stack and the fix", () => {
+    try {
+      parseConfig(devFile, "us-east-1", "prod");
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ConfigError).problems[0].message).toBe(
+        'is refused for stack "prod": a production stack (named prod, production, prod-* or *-prod) always runs the prod profile, whatever its stack file says. Set "environment: prod".',
+      );
+    }
+  });
+
+  it.each(["dev", "staging", "product-demo", "preprod-x"])(
+    "lets the stack named %s run the dev profile",
+    (stack) => {
+      expect(problemKeys(stack, devFile)).toEqual([]);
+    },
+  );
+
+  it("fails when prod turns pgaudit off; dev prints it as a relaxation", () => {
+    expect(
+      problemKeys("prod", { ...devFile, environment: "prod", multiAz: "true", pgauditEnabled: "false" }),
+    ).toEqual(["pgauditEnabled"]);
+    const dev = parseConfig({ ...devFile, pgauditEnabled: "false" }, "us-east-1", "dev");
+    expect(dev.relaxations).toContain(
+      "pgauditEnabled=false: no pgaudit (weakens HIPAA 164.312(b) audit controls)",
+    );
   });
 });

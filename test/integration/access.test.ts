@@ -248,9 +248,10 @@ describe("transport", () => {
     expect(msg).toMatch(/no encryption|pg_hba\.conf rejects/);
   });
 
-  it("hands out URLs that require TLS, one per login role", () => {
+  it("hands out URLs that verify the server (verify-full), one per login role", () => {
     expect(Object.keys(twin.urls).sort()).toEqual(["analytics_readonly", "app_user", "verscienta_owner"]);
-    for (const u of Object.values(twin.urls)) expect(new URL(u).searchParams.get("sslmode")).toBe("require");
+    for (const u of Object.values(twin.urls))
+      expect(new URL(u).searchParams.get("sslmode")).toBe("verify-full");
   });
 });
 

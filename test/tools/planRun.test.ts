@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PolicyResult } from "../../policies/lib/evaluate";
@@ -92,6 +93,63 @@ describe("runPlan errors", () => {
     );
   });
 
+  it("fails with one line per config problem, each naming file:line, key, value and fix", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "plan-hostile-"));
+    const file = path.join(root, "Pulumi.hostile.yaml");
+    writeFileSync(
+      file,
+      [
+        "config:",
+        "  aws:region: us-east-1",
+        "  verscienta-postgres:environment: prod",
+        "  verscienta-postgres:engineVersion: latest",
+        "  verscienta-postgres:instanceClass: db.t4g.medium",
+        "  verscienta-postgres:multiAz: false",
+        "  verscienta-postgres:deletionProtection: false",
+        "  verscienta-postgres:backupRetentionDays: 7",
+        "  verscienta-postgres:logRetentionDays: 100",
+        "  verscienta-postgres:allowedCidrs:",
+        "    - 10.0.0.0/8",
+        "    - 10.0.0/8",
+        "    - 8.8.8.0/24",
+        '  verscienta-postgres:backupWindow: "25:00-26:00"',
+        "  verscienta-postgres:backupRetentionDay: 7",
+        "  verscienta-postgres:drEnabled: false",
+        "",
+      ].join("\n"),
+    );
+    const error = await runPlan({ stack: "hostile", root }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    const lines = error?.message.split("\n") ?? [];
+    expect(lines[0]).toBe(
+      'Invalid configuration for stack "hostile" (13 problems); nothing was provisioned:',
+    );
+    // Stack-file problems in line order; the missing key (no line) after them; the inherited default last.
+    expect(lines.slice(1).map((l) => l.slice(0, l.indexOf(" ", l.indexOf(": ") + 2)))).toEqual([
+      `  - ${file}:4: engineVersion:`,
+      `  - ${file}:5: instanceClass:`,
+      `  - ${file}:6: multiAz:`,
+      `  - ${file}:7: deletionProtection:`,
+      `  - ${file}:8: backupRetentionDays:`,
+      `  - ${file}:9: logRetentionDays:`,
+      `  - ${file}:12: allowedCidrs[1]:`,
+      `  - ${file}:13: allowedCidrs[2]:`,
+      `  - ${file}:14: backupWindow:`,
+      `  - ${file}:15: backupRetentionDay:`,
+      `  - ${file}:16: drEnabled:`,
+      `  - ${file}: engineLifecycleSupport:`,
+      `  - Pulumi.yaml default (override it in ${file}): alarmEmails:`,
+    ]);
+    expect(lines[7]).toBe(
+      `  - ${file}:12: allowedCidrs[1]: "10.0.0/8" is not valid. Use IPv4 CIDRs such as "10.0.0.0/16".`,
+    );
+    expect(lines[8]).toBe(
+      `  - ${file}:13: allowedCidrs[2]: "8.8.8.0/24" is not a private (RFC 1918) range; the database never admits public addresses (HIPAA 164.312(e)(1)). Use a private CIDR or a security group id.`,
+    );
+  });
+
   it("fails when --instances is out of range", async () => {
     await expect(runPlan({ stack: "prod", instances: 0 })).rejects.toThrow(
       "--instances must be an integer from 1 to 500, got 0",
@@ -144,5 +202,24 @@ describe("redactResults", () => {
       ["conn is [redacted]", { conn: "[redacted]", login: "svc" }],
       ["stack", { violations: [{ message: "has [redacted]" }] }],
     ]);
+  });
+});
+
+describe("runPlan refuses to relax a production stack", () => {
+  it("fails when a policy config lowers a level or loosens a threshold for prod, naming the rules", async () => {
+    await expect(
+      runPlan({
+        stack: "prod",
+        now: NOW,
+        commit: null,
+        policyConfig: {
+          rdsMultiAz: { enforcementLevel: "advisory" },
+          rdsBackupRetention: { enforcementLevel: "mandatory", minimumDays: 7 },
+          kmsKeyRotation: { enforcementLevel: "mandatory" },
+        },
+      }),
+    ).rejects.toThrow(
+      "--policy-config relaxes rdsMultiAz, rdsBackupRetention for stack prod, which runs the prod profile; production stacks are judged with the pack's own levels and thresholds. Drop --policy-config.",
+    );
   });
 });

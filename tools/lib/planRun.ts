@@ -6,10 +6,12 @@
 import { existsSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig, PROJECT } from "../../infra/config";
+import { ConfigError, formatConfigProblems, loadConfig, PROJECT } from "../../infra/config";
 import { buildPlatform, main, type PlatformOutputs } from "../../infra/program";
 import { evaluateResources, fromRegistrations, type PolicyResult } from "../../policies/lib/evaluate";
 import { RULES } from "../../policies/lib/metadata";
+import { PLAN_RULES, planPreflight } from "../../preflight/catalog";
+import type { Violation } from "../../preflight/types";
 import { UsageError } from "./cli";
 import type { Registration } from "./mockCloud";
 import { gitCommit, PACK_NAME, type PolicyConfig, packVersion, policyConfigFor, REPO_ROOT } from "./pack";
@@ -53,6 +55,19 @@ export interface PlanResult {
   /** Stack outputs; secret ones replaced by "[secret]". */
   readonly outputs: Record<string, unknown>;
   readonly timingsMs: { program: number; policies: number };
+  /** AWS acceptance preflight over the planned resources (preflight/catalog.ts). */
+  readonly preflight: PlanPreflight;
+  /** What the program warned about (`pulumi.log.warn`), e.g. each dev relaxation and the control it weakens. */
+  readonly programWarnings?: string[];
+}
+
+export interface PlanPreflight {
+  readonly rules: number;
+  /** Error-level violations: AWS would reject the plan, or it cannot work. */
+  readonly errors: number;
+  /** Warning-level findings (e.g. a dev notification topic without subscribers). */
+  readonly warnings: number;
+  readonly violations: Violation[];
 }
 
 export interface PlanOptions {
@@ -68,6 +83,24 @@ export interface PlanOptions {
   readonly now?: () => Date;
   readonly commit?: string | null;
   readonly root?: string;
+}
+
+/** Whether a file's text is a plan result this tool wrote (so `--json` may overwrite it). */
+export function isPlanResultText(text: string): boolean {
+  try {
+    const doc = JSON.parse(text) as Partial<Record<keyof PlanResult, unknown>> | null;
+    return (
+      typeof doc === "object" &&
+      doc !== null &&
+      doc.packName === PACK_NAME &&
+      typeof doc.stack === "string" &&
+      Array.isArray(doc.resources) &&
+      Array.isArray(doc.results) &&
+      typeof doc.summary === "object"
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** Stacks with a `Pulumi.<stack>.yaml`. */
@@ -110,11 +143,32 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     `running the program for stack ${opts.stack}${instances > 1 ? ` with ${instances} databases` : ""} under mocks`,
   );
   const t0 = performance.now();
-  const run = await runStack({ stack: opts.stack, program: multi ? multiPlatformProgram(instances) : main });
+  const run = await runStack({
+    stack: opts.stack,
+    root,
+    program: multi ? multiPlatformProgram(instances) : main,
+  });
   const t1 = performance.now();
-  if (run.error) throw new UsageError(`Pulumi.${opts.stack}.yaml: ${run.error.message}`);
+  if (run.error)
+    throw new UsageError(
+      run.error instanceof ConfigError
+        ? formatConfigProblems(run.error.stack_, run.error.problems, run.sources)
+        : `Pulumi.${opts.stack}.yaml: ${run.error.message}`,
+      { cause: run.error },
+    );
   const environment = run.config[`${PROJECT}:environment`] ?? "unknown";
 
+  // A production stack is judged by the pack as written: a policy config may not lower a rule's level or
+  // loosen its parameters (e.g. the dev file's 7-day retention), whatever is passed on the command line.
+  if (environment === "prod" && opts.policyConfig) {
+    const relaxed = Object.entries(opts.policyConfig)
+      .filter(([, c]) => Object.entries(c).some(([k, v]) => k !== "enforcementLevel" || v !== "mandatory"))
+      .map(([name]) => name);
+    if (relaxed.length > 0)
+      throw new UsageError(
+        `--policy-config relaxes ${relaxed.join(", ")} for stack ${opts.stack}, which runs the prod profile; production stacks are judged with the pack's own levels and thresholds. Drop --policy-config.`,
+      );
+  }
   const policyConfig = opts.policyConfig ?? policyConfigFor(environment, root);
   const resources = fromRegistrations(run.registrations);
   progress(`evaluating ${RULES.length} rules over ${resources.length} resources and the stack`);
@@ -125,6 +179,14 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   });
   const t2 = performance.now();
   const results = redactResults(raw, run.registrations);
+  progress(`checking ${PLAN_RULES.length} AWS acceptance preflight rules`);
+  const secretValues = [
+    ...new Set(run.registrations.flatMap((r) => r.secretInputs.flatMap((k) => stringsIn(r.inputs[k])))),
+  ];
+  const violations = planPreflight(run.registrations, {
+    environment,
+    region: run.config["aws:region"] ?? "us-east-1",
+  }).map((v) => ({ ...v, message: redactText(v.message, secretValues) }));
 
   const byType: Record<string, number> = {};
   for (const r of run.registrations) byType[r.type] = (byType[r.type] ?? 0) + 1;
@@ -162,6 +224,13 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     },
     outputs,
     timingsMs: { program: Math.round(t1 - t0), policies: Math.round(t2 - t1) },
+    programWarnings: run.warnings.map((w) => redactText(w, secretValues)),
+    preflight: {
+      rules: PLAN_RULES.length,
+      errors: violations.filter((v) => v.severity === "error").length,
+      warnings: violations.filter((v) => v.severity === "warning").length,
+      violations,
+    },
   };
 }
 
