@@ -20,6 +20,9 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
+          // Installs PgBouncer, Chromium and openssl on a fresh Debian machine (as root), or stops at
+          // once with the exact command; checks paths only when they are there.
+          globalSetup: ["test/setup/integrationGlobalSetup.ts"],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           pool: "forks",

@@ -5,10 +5,14 @@
  *
  * stdout carries exactly one line, `{"ready":true,"urls":{"<role>":"postgresql://..."}}` (with
  * `--pooler pgbouncer` also `"pooled":{"<role>":"postgresql://..."}`, the same roles through PgBouncer),
- * so scripts can parse it; everything else goes to stderr. Runs until SIGINT or SIGTERM, then shuts down cleanly.
- * Exit codes: 0 clean shutdown, 2 bad arguments or a fixable problem (port taken, unusable data dir),
- * 1 anything else.
+ * so scripts can parse it; everything else goes to stderr. Runs until SIGINT, SIGTERM or SIGHUP, or until
+ * the process that started it (npm, tsx, a script) goes away, then shuts down cleanly: PgBouncer, then
+ * PostgreSQL, then the throwaway directory. Repeated signals during the shutdown are ignored; if this
+ * process is killed outright, local/watchdog.ts does the same clean-up.
+ * Exit codes: 0 clean shutdown (also when stopped during start-up), 2 bad arguments or a fixable problem
+ * (port taken, unusable data dir, data dir in use by another server), 1 anything else.
  */
+import { readFileSync } from "node:fs";
 import { startPgBouncerForTwin } from "./pgbouncer";
 import { startTwin, type Twin, TwinError } from "./twin";
 
@@ -90,6 +94,54 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
+/** SIGHUP: the terminal went away. */
+export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/** The process group leader (Linux /proc), when it is not us; undefined where we cannot tell. */
+function processGroupLeader(): number | undefined {
+  try {
+    // Fields after the parenthesised command name: state, ppid, pgrp.
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+    return Number.isInteger(pgrp) && pgrp > 0 && pgrp !== process.pid ? pgrp : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const exists = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/**
+ * Calls `onGone` when whoever started us is gone. Our parent changing means it died (we were
+ * re-parented). `npm run` puts sh and tsx between npm and us, and on SIGTERM npm signals only its own
+ * child and exits, so tsx and we would live on: the job's process group leader (npm in a terminal)
+ * disappearing catches that.
+ */
+function watchStarter(onGone: (why: string) => void, everyMs = 500): void {
+  const parent = process.ppid;
+  const leader = processGroupLeader();
+  const watchLeader = leader !== undefined && exists(leader);
+  const timer = setInterval(() => {
+    const why =
+      process.ppid !== parent
+        ? `parent process ${parent} exited`
+        : watchLeader && leader !== undefined && !exists(leader)
+          ? `process group leader ${leader} exited`
+          : undefined;
+    if (why === undefined) return;
+    clearInterval(timer);
+    onGone(why);
+  }, everyMs);
+  timer.unref();
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   let opts: CliOptions;
   try {
@@ -105,36 +157,69 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
 
+  // Nobody may be left to read our output once the starter is gone: a write error must not end the
+  // process before the clean-up.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
+
   let twin: Twin | undefined;
   let pooler: RunningPooler | undefined;
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    err(`db:local: ${signal}: shutting down`);
-    await pooler?.stop().catch((e) => err(`db:local: pooler stop failed: ${String(e)}`));
-    await twin?.stop().catch((e) => err(`db:local: PostgreSQL stop failed: ${String(e)}`));
-  };
-  const stopped = new Promise<string>((resolve) => {
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
+  let stopReason: string | undefined;
+  let wake = () => {};
+  const stopRequested = new Promise<void>((resolve) => {
+    wake = resolve;
   });
+  const requestStop = (reason: string) => {
+    if (stopReason !== undefined) {
+      err(`db:local: ${reason}: already shutting down, ignored`);
+      return;
+    }
+    stopReason = reason;
+    err(`db:local: ${reason}: shutting down`);
+    wake();
+  };
+  // Installed for good (never `once`): when a second signal finds no handler, Node (and tsx's relay)
+  // exit at once, skipping the clean-up.
+  for (const signal of STOP_SIGNALS) process.on(signal, () => requestStop(signal));
+  watchStarter(requestStop);
+
+  let shutdownDone: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    shutdownDone ??= (async () => {
+      await pooler?.stop().catch((e) => err(`db:local: pooler stop failed: ${String(e)}`));
+      await twin?.stop().catch((e) => err(`db:local: PostgreSQL stop failed: ${String(e)}`));
+    })();
+    return shutdownDone;
+  };
+  const stoppedLine = () =>
+    twin === undefined
+      ? "db:local: stopped"
+      : opts.dataDir !== undefined
+        ? `db:local: stopped; data kept in ${twin.dataDir}`
+        : `db:local: stopped; removed ${twin.dataDir}`;
 
   try {
     twin = await startTwin({ port: opts.port, dataDir: opts.dataDir, log: (l) => err(`db:local: ${l}`) });
-    const starter = POOLER_STARTERS[opts.pooler];
-    if (starter) pooler = await starter(twin);
+    if (stopReason === undefined) {
+      const starter = POOLER_STARTERS[opts.pooler];
+      if (starter) pooler = await starter(twin);
+    }
   } catch (e) {
-    await shutdown("start-up failed");
+    await shutdown();
     err(`db:local: ${e instanceof Error ? e.message : String(e)}`);
+    // Stopped during start-up: the failure is most likely the stop itself (Ctrl-C reaches PostgreSQL too).
+    if (stopReason !== undefined) return 0;
     return e instanceof TwinError ? 2 : 1;
   }
 
-  process.stdout.write(
-    `${JSON.stringify({ ready: true, urls: twin.urls, ...(pooler ? { pooled: pooler.urls } : {}) })}\n`,
-  );
-  err(`db:local: log file ${twin.logFile}; CA certificate ${twin.caCertPath}. Ctrl-C to stop.`);
-  await shutdown(await stopped);
+  if (stopReason === undefined) {
+    process.stdout.write(
+      `${JSON.stringify({ ready: true, urls: twin.urls, ...(pooler ? { pooled: pooler.urls } : {}) })}\n`,
+    );
+    err(`db:local: log file ${twin.logFile}; CA certificate ${twin.caCertPath}. Ctrl-C to stop.`);
+    await stopRequested;
+  }
+  await shutdown();
+  err(stoppedLine());
   return 0;
 }
 

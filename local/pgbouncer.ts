@@ -16,9 +16,11 @@ import {
   poolSettings,
 } from "../components/pooling/poolSettings";
 import { APP_POOL, COMMON_DEFAULTS } from "../infra/defaults";
+import { PGBOUNCER_BIN } from "./systemBinaries";
 import { findFreePort } from "./twin";
+import { startWatchdog } from "./watchdog";
 
-export const PGBOUNCER_BIN = "/usr/sbin/pgbouncer";
+export { PGBOUNCER_BIN };
 
 export interface StartPgBouncerOptions {
   readonly pgHost: string;
@@ -85,7 +87,7 @@ const canConnect = (port: number): Promise<boolean> =>
 export async function startPgBouncer(opts: StartPgBouncerOptions): Promise<RunningPgBouncer> {
   if (!existsSync(PGBOUNCER_BIN)) {
     throw new Error(
-      `${PGBOUNCER_BIN} is missing. Install Debian's pgbouncer (apt-get install pgbouncer; .ci/run does).`,
+      `${PGBOUNCER_BIN} is missing. Install Debian's pgbouncer: sudo apt-get install -y --no-install-recommends pgbouncer (npm test installs it itself when run as root).`,
     );
   }
   const settings = opts.settings ?? defaultLocalSettings();
@@ -134,6 +136,18 @@ export async function startPgBouncer(opts: StartPgBouncerOptions): Promise<Runni
   });
   const onExit = () => child.kill("SIGTERM");
   process.once("exit", onExit);
+  // If this process dies without stopping PgBouncer, the watchdog stops it and removes its directory
+  // (the userlist with the roles' credentials). SIGTERM is an immediate shutdown in PgBouncer 1.18
+  // (Debian 12), a safe one from 1.23: https://www.pgbouncer.org/usage.html#signals
+  const watchdog = startWatchdog({
+    pid: child.pid ?? -1,
+    comm: "pgbouncer",
+    signal: "SIGTERM",
+    escalate: "SIGKILL",
+    graceSeconds: 5,
+    removeDir: dir,
+    label: "PgBouncer",
+  });
 
   const deadline = Date.now() + 15_000;
   while (!(await canConnect(port))) {
@@ -142,6 +156,7 @@ export async function startPgBouncer(opts: StartPgBouncerOptions): Promise<Runni
       process.off("exit", onExit);
       const log = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
       rmSync(dir, { recursive: true, force: true });
+      watchdog.disarm();
       throw new Error(
         `pgbouncer did not start on 127.0.0.1:${port}: ${(stderr.join("") + log).trim().slice(-2000)}`,
       );
@@ -149,9 +164,10 @@ export async function startPgBouncer(opts: StartPgBouncerOptions): Promise<Runni
     await new Promise((r) => setTimeout(r, 50));
   }
 
+  // verify-full, as the twin's own URLs: clients get the twin's certificate (SAN IP:127.0.0.1).
   const url = (user: string, password: string) =>
     `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${opts.database}` +
-    `?sslmode=require&sslrootcert=${encodeURIComponent(opts.caCertPath)}`;
+    `?sslmode=verify-full&sslrootcert=${encodeURIComponent(opts.caCertPath)}`;
 
   return {
     port,
@@ -173,6 +189,7 @@ export async function startPgBouncer(opts: StartPgBouncerOptions): Promise<Runni
         });
       }
       rmSync(dir, { recursive: true, force: true });
+      watchdog.disarm();
     },
   };
 }

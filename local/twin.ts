@@ -22,6 +22,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import * as path from "node:path";
@@ -31,6 +32,7 @@ import { ident, literal, renderAccessSql } from "../components/postgres/accessSq
 import { scramVerifier } from "../components/postgres/scram";
 import { COMMON_DEFAULTS } from "../infra/defaults";
 import { localParameters } from "./parameters";
+import { startWatchdog, type Watchdog } from "./watchdog";
 
 export interface TwinOptions {
   /** TCP port on 127.0.0.1. @default a free port */
@@ -140,6 +142,32 @@ async function assertPortFree(port: number): Promise<void> {
   });
 }
 
+/**
+ * Creates the missing directories of `dir`. As root the server runs as another user and must traverse
+ * every parent (PostgreSQL's data directory rules: https://www.postgresql.org/docs/16/creating-cluster.html),
+ * so the parents we create are 0711: searchable, not listable, by others. The data directory itself is
+ * 0700 (PostgreSQL refuses anything looser).
+ */
+function makeDirs(dir: string, owner: { uid: number; gid: number } | undefined): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = path.dirname(d)) missing.unshift(d);
+  for (const d of missing) {
+    mkdirSync(d, { mode: 0o700 });
+    // Explicit chmod: mkdir's mode is masked by the umask.
+    chmodSync(d, d !== dir && owner ? 0o711 : 0o700);
+  }
+}
+
+/** The first directory on the way to `dir` the server user cannot traverse, if any. */
+function firstBlockedParent(dir: string, owner: { uid: number; gid: number }): string | undefined {
+  const chain: string[] = [];
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    chain.unshift(d);
+    if (d === path.dirname(d)) break;
+  }
+  return chain.find((d) => spawnSync("test", ["-x", d], { uid: owner.uid, gid: owner.gid }).status !== 0);
+}
+
 /** Validates (and creates) the data directory; returns whether it already holds a cluster. */
 function prepareDataDir(dir: string, owner: { uid: number; gid: number } | undefined): boolean {
   const fix =
@@ -164,7 +192,7 @@ function prepareDataDir(dir: string, owner: { uid: number; gid: number } | undef
     return isCluster;
   }
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir, owner);
   } catch (e) {
     throw new TwinError(
       `--data-dir: cannot create ${dir} (${(e as NodeJS.ErrnoException).code ?? String(e)}). ${fix}`,
@@ -180,10 +208,66 @@ function assertServerCanUse(dir: string, owner: { uid: number; gid: number } | u
   if (!owner) return;
   const r = spawnSync("test", ["-w", dir, "-a", "-x", dir], { uid: owner.uid, gid: owner.gid });
   if (r.status !== 0) {
+    const blocked = firstBlockedParent(dir, owner);
+    if (blocked !== undefined) {
+      const mode = (statSync(blocked).mode & 0o777).toString(8).padStart(4, "0");
+      throw new TwinError(
+        `--data-dir: the "${OS_USER}" user the server runs as cannot reach ${dir}: ${blocked} (mode ${mode}) is not searchable by it. Use a data directory outside ${blocked}, or allow traversal with: chmod o+x ${blocked}`,
+      );
+    }
     throw new TwinError(
       `--data-dir: the "${OS_USER}" user the server runs as cannot write ${dir} (a parent directory is private?). ${fix}`,
     );
   }
+}
+
+/** Whether a process exists (EPERM: it does, as another user). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The process name of a pid (Linux /proc), or undefined where we cannot tell. */
+function processName(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A postmaster.pid left in a reused cluster. Its first line is the postmaster's PID
+ * (https://www.postgresql.org/docs/16/storage-file-layout.html). A dead PID means the last server did not
+ * shut down (killed, machine crash): the file is stale and we remove it, as PostgreSQL itself would. A
+ * live PID is either that server still running (stop it: SIGINT is PostgreSQL's fast shutdown,
+ * https://www.postgresql.org/docs/16/server-shutdown.html) or a reused PID; PostgreSQL refuses both
+ * ("lock file postmaster.pid already exists"), and so do we, saying which and what to do.
+ */
+export function checkLockFile(dataDir: string, log: (l: string) => void): void {
+  const lock = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(lock)) return;
+  const pid = Number(readFileSync(lock, "utf8").split("\n", 1)[0].trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !processExists(pid)) {
+    rmSync(lock, { force: true });
+    log(
+      `removed a stale ${lock} (PID ${Number.isInteger(pid) && pid > 0 ? pid : "unreadable"} is not running: the last server there did not shut down cleanly)`,
+    );
+    return;
+  }
+  const name = processName(pid);
+  if (name === undefined || name === "postgres") {
+    throw new TwinError(
+      `--data-dir: ${dataDir} is in use by PostgreSQL PID ${pid} (from ${lock}), probably an earlier twin that was killed before it could stop it. Stop it with: kill -INT ${pid} (fast shutdown), wait until it has exited, then start again.`,
+    );
+  }
+  throw new TwinError(
+    `--data-dir: ${lock} names PID ${pid}, which is running but is "${name}", not PostgreSQL: the file is left over from a server that did not shut down and the PID was reused. If no PostgreSQL uses ${dataDir}, delete ${lock} and start again.`,
+  );
 }
 
 function run(
@@ -319,12 +403,24 @@ function setAdminPassword(
   verifier: string,
   owner: { uid: number; gid: number } | undefined,
 ) {
-  run(
-    path.join(bin, "postgres"),
-    ["--single", "-D", dataDir, "-c", "logging_collector=off", "-c", "log_statement=none", "postgres"],
-    owner,
-    `ALTER ROLE ${ident(ADMIN_USER)} WITH PASSWORD ${literal(verifier)};\n`,
-  );
+  try {
+    run(
+      path.join(bin, "postgres"),
+      ["--single", "-D", dataDir, "-c", "logging_collector=off", "-c", "log_statement=none", "postgres"],
+      owner,
+      `ALTER ROLE ${ident(ADMIN_USER)} WITH PASSWORD ${literal(verifier)};\n`,
+    );
+  } catch (e) {
+    // Backends of a killed postmaster can outlive it and keep its shared memory: PostgreSQL refuses
+    // ("pre-existing shared memory block ... is still in use") until they are gone.
+    const m = /lock file "[^"]*" already exists|pre-existing shared memory block[^\n]*/.exec(String(e));
+    if (m) {
+      throw new TwinError(
+        `--data-dir: ${dataDir}: PostgreSQL refuses to start (${m[0]}): processes of an earlier server still use it. Stop them (they run as ${owner ? `"${OS_USER}"` : "you"}; list them with: ps -o pid,args -u ${owner ? OS_USER : userInfo().username}), then start again.`,
+      );
+    }
+    throw e;
+  }
 }
 
 /** Starts a twin. Resolves when the server accepts TLS connections and the access model is applied. */
@@ -344,14 +440,27 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
   const bin = path.join(nativeDir(), "bin");
   const database = COMMON_DEFAULTS.databaseName;
 
-  const cleanup = () => {
-    if (!persistent) rmSync(dataDir, { recursive: true, force: true });
+  // Asynchronous: a signal arriving meanwhile must find the event loop free (a wrapper such as tsx
+  // force-kills a child that does not acknowledge a signal within 30 ms).
+  const cleanup = async () => {
+    if (!persistent) await rm(dataDir, { recursive: true, force: true });
   };
 
   let server: ChildProcess | undefined;
   const onExit = () => server?.kill("SIGINT");
+  let watchdog: Watchdog | undefined;
   try {
     const reuse = prepareDataDir(dataDir, owner);
+    // From here on a server may run: if this process dies without stopping it, the watchdog does.
+    watchdog = startWatchdog({
+      pid: { file: path.join(dataDir, "postmaster.pid") },
+      comm: "postgres",
+      signal: "SIGINT",
+      escalate: "SIGQUIT",
+      graceSeconds: 20,
+      removeDir: persistent ? undefined : dataDir,
+      label: "PostgreSQL",
+    });
     if (!reuse) {
       log(`initdb ${dataDir}`);
       // No password authentication at all until our pg_hba.conf is in place; the password is set below.
@@ -362,6 +471,7 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
       );
     } else {
       log(`reusing the cluster in ${dataDir}`);
+      checkLockFile(dataDir, log);
     }
     const tlsDir = path.join(dataDir, "tls");
     if (!existsSync(path.join(tlsDir, "server.key"))) makeCertificates(tlsDir, owner);
@@ -478,9 +588,12 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
     }
     log(`access model applied to ${database}`);
 
+    // verify-full: what node-postgres already does for "require" (and warns about, pg-connection-string
+    // 2.x), what libpq does with a root cert plus the host check (127.0.0.1 is in the SAN), and what the
+    // RDS connection template says. The URL names the check that actually happens.
     const url = (user: string, password: string) =>
       `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}` +
-      `?sslmode=require&sslrootcert=${encodeURIComponent(caCertPath)}`;
+      `?sslmode=verify-full&sslrootcert=${encodeURIComponent(caCertPath)}`;
 
     return {
       host: "127.0.0.1",
@@ -501,13 +614,27 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
       stop: async () => {
         await stopServer();
         process.off("exit", onExit);
-        cleanup();
+        await cleanup();
+        watchdog?.disarm();
       },
     };
   } catch (e) {
-    server?.kill("SIGINT");
+    const s = server;
+    server = undefined;
+    if (s && s.exitCode === null && s.signalCode === null) {
+      // Wait for the server to exit before removing its directory under it.
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => s.kill("SIGQUIT"), 20_000);
+        s.once("exit", () => {
+          clearTimeout(t);
+          resolve();
+        });
+        s.kill("SIGINT");
+      });
+    }
     process.off("exit", onExit);
-    if (!persistent && opts.dataDir === undefined) cleanup();
+    if (!persistent && opts.dataDir === undefined) await cleanup();
+    watchdog?.disarm();
     throw e;
   }
 }
