@@ -121,7 +121,13 @@ describe("the HTML report in headless Chromium", () => {
     const verdict = page.locator("#verdict");
     expect(await verdict.isVisible()).toBe(true);
     expect(await verdict.innerText()).toBe("INCOMPLETE: not a pass, the input is not a complete record");
-    expect(await verdict.evaluate("(e) => getComputedStyle(e).backgroundColor")).toBe("rgb(130, 80, 223)");
+    // A function, not a string: Playwright only invokes a string that is a function expression for
+    // page.evaluate, and a locator's string expression evaluates to the function itself (undefined here).
+    const background = (e: unknown): string =>
+      (
+        globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }
+      ).getComputedStyle(e).backgroundColor;
+    expect(await verdict.evaluate(background)).toBe("rgb(130, 80, 223)");
     expect(await page.locator("#incomplete li").allInnerTexts()).toContain(
       "pack verscienta-hipaa: 1 of 3 resources have no policy summary (policyAnalyzeSummaryEvent): verscienta-prod-replica-1-instance",
     );
