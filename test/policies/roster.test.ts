@@ -221,3 +221,12 @@ describe("RULES.md", () => {
     }
   });
 });
+
+describe("README", () => {
+  it("states the number of rules in the pack and in the preflight as they are", async () => {
+    const { ALL_RULES } = await import("../../preflight/catalog");
+    const readme = readFileSync(path.join(__dirname, "../../README.md"), "utf8");
+    expect(readme).toContain(`a Pulumi policy pack (${RULES.length} rules)`);
+    expect(readme).toContain(`or accepts but cannot make work: ${ALL_RULES.length} rules`);
+  });
+});
