@@ -1,5 +1,5 @@
 /**
- * Issue 3: roles, extensions and grants inside the database, their secrets, and rotation.
+ * Database access: roles, extensions and grants inside the database, their secrets, and rotation.
  *
  * Always: one Secrets Manager secret per login role (RDS Proxy authenticates with them), the master
  * secret's rotation schedule. Only with `manageDatabaseObjects` (the default): the @pulumi/postgresql

@@ -1,5 +1,5 @@
 /**
- * Backups you can restore (issue 8): AWS Backup vault, plan and monthly restore tests in the primary
+ * Backups you can restore: AWS Backup vault, plan and monthly restore tests in the primary
  * region; replicated automated backups, a separate key and a vault for monthly copies in the DR region.
  * RDS's own automated backups (point-in-time recovery, 35 days in prod) are set on the instance by core.
  */

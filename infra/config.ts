@@ -350,7 +350,7 @@ export interface PlatformConfig {
   readonly backupVaultLockMode: (typeof VAULT_LOCK_MODES)[number];
   readonly restoreTestingEnabled: boolean;
 
-  /** The seed's application-side pool settings for this environment. */
+  /** The guide's application-side pool settings for this environment. */
   readonly appPool: (typeof APP_POOL)[Environment];
   /** Cost relaxations in effect (dev only), each naming the HIPAA control it weakens. */
   readonly relaxations: readonly string[];
@@ -625,7 +625,7 @@ export function parseConfig(
       add(
         "drEnabled",
         false,
-        "is refused in prod: backups must be kept in a separate region (HIPAA 164.308(a)(7)(ii)(A), the seed's DR checklist). Set it to true.",
+        "is refused in prod: backups must be kept in a separate region (HIPAA 164.308(a)(7)(ii)(A), the guide's DR checklist). Set it to true.",
       );
     if (v.backupVaultLockMode === "none")
       add(
@@ -649,7 +649,7 @@ export function parseConfig(
       add(
         "restoreTestingEnabled",
         false,
-        "is refused in prod: the seed requires backups tested monthly (HIPAA 164.308(a)(7)(ii)(D)). Set it to true.",
+        "is refused in prod: the guide requires backups tested monthly (HIPAA 164.308(a)(7)(ii)(D)). Set it to true.",
       );
     if (v.pooler === "pgbouncer" && v.pgbouncerDesiredCount !== undefined && v.pgbouncerDesiredCount < 2)
       add(

@@ -168,7 +168,7 @@ export const CONFIG_DOCS: Record<ConfigKey, KeyDoc> = {
     type: "array",
     section: "Database access",
     description:
-      "Extensions to create (the seed's five by default; postgis, pgaudit and a few more allowed).",
+      "Extensions to create (the guide's five by default; postgis, pgaudit and a few more allowed).",
   },
   ownerRoleName: {
     type: "string",
@@ -245,7 +245,7 @@ export const CONFIG_DOCS: Record<ConfigKey, KeyDoc> = {
   proxyConnectionBorrowTimeoutSeconds: {
     type: "integer",
     section: "Pooling",
-    description: "How long a client waits for a pooled connection (seed: 5 s).",
+    description: "How long a client waits for a pooled connection (guide: 5 s).",
   },
   pgbouncerImage: {
     type: "string",
@@ -263,27 +263,27 @@ export const CONFIG_DOCS: Record<ConfigKey, KeyDoc> = {
   pgbouncerMaxClientConn: {
     type: "integer",
     section: "Pooling",
-    description: "Client connections per task (the seed's 100 is too few for thousands of clients).",
+    description: "Client connections per task (the guide's 100 is too few for thousands of clients).",
   },
   pgbouncerDefaultPoolSize: {
     type: "integer",
     section: "Pooling",
-    description: "Server connections per database/user pair (seed: 20).",
+    description: "Server connections per database/user pair (guide: 20).",
   },
   pgbouncerMinPoolSize: {
     type: "integer",
     section: "Pooling",
-    description: "Warm server connections (seed: 5).",
+    description: "Warm server connections (guide: 5).",
   },
   pgbouncerReservePoolSize: {
     type: "integer",
     section: "Pooling",
-    description: "Extra connections under load (seed: 5).",
+    description: "Extra connections under load (guide: 5).",
   },
   pgbouncerReservePoolTimeoutSeconds: {
     type: "integer",
     section: "Pooling",
-    description: "Wait before using the reserve pool (seed: 3).",
+    description: "Wait before using the reserve pool (guide: 3).",
   },
   alarmEmails: {
     type: "array",
@@ -299,37 +299,37 @@ export const CONFIG_DOCS: Record<ConfigKey, KeyDoc> = {
   alarmCpuPercent: {
     type: "integer",
     section: "Monitoring",
-    description: "CPUUtilization alarm threshold (seed: 80%).",
+    description: "CPUUtilization alarm threshold (guide: 80%).",
   },
   alarmCpuMinutes: {
     type: "integer",
     section: "Monitoring",
-    description: "How long CPU must stay high (seed: 5 minutes).",
+    description: "How long CPU must stay high (guide: 5 minutes).",
   },
   alarmFreeableMemoryPercent: {
     type: "integer",
     section: "Monitoring",
-    description: "FreeableMemory alarm, percent of the class's memory (seed: 10%).",
+    description: "FreeableMemory alarm, percent of the class's memory (guide: 10%).",
   },
   alarmFreeStoragePercent: {
     type: "integer",
     section: "Monitoring",
-    description: "FreeStorageSpace alarm, percent of allocated storage (seed: 20%).",
+    description: "FreeStorageSpace alarm, percent of allocated storage (guide: 20%).",
   },
   alarmConnectionsPercent: {
     type: "integer",
     section: "Monitoring",
-    description: "DatabaseConnections alarm, percent of max_connections (seed: 90%).",
+    description: "DatabaseConnections alarm, percent of max_connections (guide: 90%).",
   },
   alarmReplicaLagSeconds: {
     type: "integer",
     section: "Monitoring",
-    description: "ReplicaLag alarm on replicas (seed: 10 s).",
+    description: "ReplicaLag alarm on replicas (guide: 10 s).",
   },
   alarmSlowQuerySeconds: {
     type: "integer",
     section: "Monitoring",
-    description: "Slow-query alarm from the postgresql log (seed: 5 s).",
+    description: "Slow-query alarm from the postgresql log (guide: 5 s).",
   },
   alarmMaxUsedTransactionIds: {
     type: "integer",

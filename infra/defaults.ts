@@ -1,10 +1,10 @@
-import { SEED_THRESHOLDS } from "../components/monitoring/thresholds";
-import { SEED_PGBOUNCER } from "../components/pooling/poolSettings";
+import { GUIDE_THRESHOLDS } from "../components/monitoring/thresholds";
+import { GUIDE_PGBOUNCER } from "../components/pooling/poolSettings";
 
 /**
  * Every secure default and every environment profile in one place, so a reviewer sees each policy
- * decision in one diff. The seed's pool and alarm numbers are the named constants of the components
- * that use them (`SEED_PGBOUNCER`, `SEED_THRESHOLDS`) and are not restated here. `infra/config.ts`
+ * decision in one diff. The guide's pool and alarm numbers are the named constants of the components
+ * that use them (`GUIDE_PGBOUNCER`, `GUIDE_THRESHOLDS`) and are not restated here. `infra/config.ts`
  * applies these (Pulumi.yaml declares the same defaults for the CLI; a test keeps the two in step).
  */
 
@@ -43,8 +43,8 @@ export const LOG_RETENTION_DAYS = [
  */
 export const HIPAA_RETENTION_DAYS = 2192;
 
-/** Extensions the seed guide creates, plus pg_stat_statements from its monitoring section. */
-export const SEED_EXTENSIONS = [
+/** Extensions the platform database guide creates, plus pg_stat_statements from its monitoring section. */
+export const GUIDE_EXTENSIONS = [
   "uuid-ossp",
   "pgcrypto",
   "cube",
@@ -53,7 +53,7 @@ export const SEED_EXTENSIONS = [
 ] as const;
 /** Extensions that may be added through config. */
 export const ALLOWED_EXTENSIONS = [
-  ...SEED_EXTENSIONS,
+  ...GUIDE_EXTENSIONS,
   "postgis",
   "pgaudit",
   "pg_trgm",
@@ -70,7 +70,7 @@ export type Pooler = (typeof POOLERS)[number];
 export const VAULT_LOCK_MODES = ["compliance", "governance", "none"] as const;
 export type VaultLockMode = (typeof VAULT_LOCK_MODES)[number];
 
-/** Default disaster-recovery region for a primary region (the seed: "a separate geographic location"). */
+/** Default disaster-recovery region for a primary region (the guide: "a separate geographic location"). */
 export const DEFAULT_DR_REGIONS: Readonly<Record<string, string>> = {
   "us-east-1": "us-west-2",
   "us-east-2": "us-west-2",
@@ -103,7 +103,7 @@ export const COMMON_DEFAULTS = {
 
   // Database access (roles, extensions)
   manageDatabaseObjects: true,
-  extensions: [...SEED_EXTENSIONS] as string[],
+  extensions: [...GUIDE_EXTENSIONS] as string[],
   ownerRoleName: "verscienta_owner",
   appRoleName: "app_user",
   analyticsRoleName: "analytics_readonly",
@@ -120,34 +120,34 @@ export const COMMON_DEFAULTS = {
   /** Leaves 25% of max_connections for admin sessions, migrations and the replication slot. */
   proxyMaxConnectionsPercent: 75,
   proxyMaxIdleConnectionsPercent: 50,
-  /** Seed: the app closes idle connections itself; the proxy drops forgotten clients after 30 min. */
+  /** Guide: the app closes idle connections itself; the proxy drops forgotten clients after 30 min. */
   proxyIdleClientTimeoutSeconds: 1800,
-  /** Seed: connectionTimeoutMillis 5000. */
+  /** Guide: connectionTimeoutMillis 5000. */
   proxyConnectionBorrowTimeoutSeconds: 5,
   pgbouncerCpu: 512,
   pgbouncerMemoryMiB: 1024,
-  /** The seed's 100 cannot "handle 1000s of client connections"; sized for thousands. */
-  pgbouncerMaxClientConn: SEED_PGBOUNCER.maxClientConn,
-  pgbouncerDefaultPoolSize: SEED_PGBOUNCER.defaultPoolSize,
-  pgbouncerMinPoolSize: SEED_PGBOUNCER.minPoolSize,
-  pgbouncerReservePoolSize: SEED_PGBOUNCER.reservePoolSize,
-  pgbouncerReservePoolTimeoutSeconds: SEED_PGBOUNCER.reservePoolTimeoutSeconds,
+  /** The guide's 100 cannot "handle 1000s of client connections"; sized for thousands. */
+  pgbouncerMaxClientConn: GUIDE_PGBOUNCER.maxClientConn,
+  pgbouncerDefaultPoolSize: GUIDE_PGBOUNCER.defaultPoolSize,
+  pgbouncerMinPoolSize: GUIDE_PGBOUNCER.minPoolSize,
+  pgbouncerReservePoolSize: GUIDE_PGBOUNCER.reservePoolSize,
+  pgbouncerReservePoolTimeoutSeconds: GUIDE_PGBOUNCER.reservePoolTimeoutSeconds,
 
-  // Monitoring (the seed's "Alerting Thresholds", then what a DBA adds)
+  // Monitoring (the guide's "Alerting Thresholds", then what a DBA adds)
   alarmEmails: [] as string[],
   alarmHttpsEndpoints: [] as string[],
-  alarmCpuPercent: SEED_THRESHOLDS.cpuPercent,
-  alarmCpuMinutes: SEED_THRESHOLDS.cpuMinutes,
-  alarmFreeableMemoryPercent: SEED_THRESHOLDS.freeableMemoryPercent,
-  alarmFreeStoragePercent: SEED_THRESHOLDS.freeStoragePercent,
-  alarmConnectionsPercent: SEED_THRESHOLDS.connectionsPercent,
-  alarmReplicaLagSeconds: SEED_THRESHOLDS.replicaLagSeconds,
-  alarmSlowQuerySeconds: SEED_THRESHOLDS.slowQuerySeconds,
+  alarmCpuPercent: GUIDE_THRESHOLDS.cpuPercent,
+  alarmCpuMinutes: GUIDE_THRESHOLDS.cpuMinutes,
+  alarmFreeableMemoryPercent: GUIDE_THRESHOLDS.freeableMemoryPercent,
+  alarmFreeStoragePercent: GUIDE_THRESHOLDS.freeStoragePercent,
+  alarmConnectionsPercent: GUIDE_THRESHOLDS.connectionsPercent,
+  alarmReplicaLagSeconds: GUIDE_THRESHOLDS.replicaLagSeconds,
+  alarmSlowQuerySeconds: GUIDE_THRESHOLDS.slowQuerySeconds,
   /** Wraparound protection: PostgreSQL stops accepting writes near 2^31; act at ~1 billion. */
-  alarmMaxUsedTransactionIds: SEED_THRESHOLDS.maxUsedTransactionIds,
-  alarmDiskQueueDepth: SEED_THRESHOLDS.diskQueueDepth,
-  alarmCpuCreditBalance: SEED_THRESHOLDS.cpuCreditBalance,
-  alarmAuthFailures: SEED_THRESHOLDS.authFailures,
+  alarmMaxUsedTransactionIds: GUIDE_THRESHOLDS.maxUsedTransactionIds,
+  alarmDiskQueueDepth: GUIDE_THRESHOLDS.diskQueueDepth,
+  alarmCpuCreditBalance: GUIDE_THRESHOLDS.cpuCreditBalance,
+  alarmAuthFailures: GUIDE_THRESHOLDS.authFailures,
 
   // Backups and disaster recovery
   drEnabled: true,
@@ -195,7 +195,7 @@ export const PROFILE_DEFAULTS = {
 } as const;
 
 /**
- * The seed's application-side pool (`postgresAdapter({ pool })`), exported for the app's adapter.
+ * The guide's application-side pool (`postgresAdapter({ pool })`), exported for the app's adapter.
  */
 export const APP_POOL = {
   dev: { max: 10, min: 2, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000, maxUses: 7_500 },

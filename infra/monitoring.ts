@@ -1,5 +1,5 @@
 /**
- * Monitoring and alerting (issue 5): the encrypted alarm topic, the seed's "Alerting Thresholds" as
+ * Monitoring and alerting: the encrypted alarm topic, the guide's "Alerting Thresholds" as
  * CloudWatch alarms on the primary and every replica (sized from the instance class's real memory),
  * the DBA additions, RDS events, pooler alarms and the dashboard.
  */

@@ -1,5 +1,5 @@
 /**
- * Pooling (issue 4): RDS Proxy or PgBouncer in front of the primary, chosen by `pooler`, with one set of
+ * Pooling: RDS Proxy or PgBouncer in front of the primary, chosen by `pooler`, with one set of
  * pool settings (components/pooling/poolSettings.ts) feeding the pooler, the fit check against
  * `max_connections` and the app-facing outputs.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm run db:local`: the local twin for app developers (replaces the seed's `docker run postgres`).
+ * `npm run db:local`: the local twin for app developers (replaces the guide's `docker run postgres`).
  *
  *   npm run db:local -- [--port 5433] [--data-dir .local/db] [--pooler none|pgbouncer]
  *

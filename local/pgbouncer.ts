@@ -34,7 +34,7 @@ export interface StartPgBouncerOptions {
   readonly roles: readonly { name: string; password: string }[];
   /** @default a free port */
   readonly port?: number;
-  /** @default the stack's defaults (the seed's pool sizes, max_client_conn 10000) */
+  /** @default the stack's defaults (the guide's pool sizes, max_client_conn 10000) */
   readonly settings?: PgBouncerPoolSettings;
   /** PgBouncer's log (connections, errors). @default <run dir>/pgbouncer.log */
   readonly logFile?: string;

@@ -41,7 +41,7 @@ export interface CrossRegionBackupsArgs {
 
 /**
  * Everything the stack keeps in the disaster-recovery region, through an explicit provider for that
- * region: a separate customer-managed key (the seed's "encryption keys backed up separately": losing or
+ * region: a separate customer-managed key (the guide's "encryption keys backed up separately": losing or
  * disabling the primary key leaves DR copies readable), RDS automated backups replicated with it (point-in-
  * time recovery in the DR region), a locked vault for AWS Backup's monthly copies, and an encrypted topic
  * for that vault's events.
@@ -188,7 +188,7 @@ export function validateCrossRegionBackupsArgs(name: string, args: CrossRegionBa
     problems.push(`region: "${args.region}" is not an AWS region. Use e.g. "us-west-2".`);
   } else if (args.region === args.sourceRegion) {
     problems.push(
-      `region: "${args.region}" is the primary's region; DR copies must live in a separate geographic location (the seed's DR checklist). Choose another region.`,
+      `region: "${args.region}" is the primary's region; DR copies must live in a separate geographic location (the guide's DR checklist). Choose another region.`,
     );
   }
   const days = args.automatedBackupRetentionDays;

@@ -22,7 +22,7 @@ export interface RestoreTestingArgs {
   readonly dbSubnetGroupName: pulumi.Input<string>;
   /** Security groups of the test copy: the database's own, so it is reachable only as the primary is. */
   readonly vpcSecurityGroupIds: pulumi.Input<string>[];
-  /** Monthly by default: the seed's "backups tested monthly". @default "cron(0 10 15 * ? *)" */
+  /** Monthly by default: the guide's "backups tested monthly". @default "cron(0 10 15 * ? *)" */
   readonly scheduleExpression?: string;
   /** Only recovery points from the last N days are eligible; none fails the test. @default 7 */
   readonly selectionWindowDays?: number;
@@ -101,7 +101,7 @@ export function validateRestoreTestingArgs(name: string, args: RestoreTestingArg
   }
   if (args.scheduleExpression !== undefined && !MONTHLY_CRON.test(args.scheduleExpression)) {
     problems.push(
-      `scheduleExpression: "${args.scheduleExpression}" is not a monthly cron(); the seed requires backups tested monthly. Use e.g. "${RESTORE_TEST_SCHEDULE}".`,
+      `scheduleExpression: "${args.scheduleExpression}" is not a monthly cron(); the guide requires backups tested monthly. Use e.g. "${RESTORE_TEST_SCHEDULE}".`,
     );
   }
   const window = args.selectionWindowDays;

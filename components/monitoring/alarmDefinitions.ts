@@ -97,7 +97,7 @@ const INSTANCE_ALARMS: readonly Entry<InstanceAlarmOptions, InstanceAlarmInputs>
     applies: always,
     build: (i) => ({
       ...rds(i.identifier),
-      description: `Seed "Alerting Thresholds": CPU above ${i.thresholds.cpuPercent}% for ${i.thresholds.cpuMinutes} minutes on ${i.identifier}. Check pg_stat_statements and active queries.`,
+      description: `Guide "Alerting Thresholds": CPU above ${i.thresholds.cpuPercent}% for ${i.thresholds.cpuMinutes} minutes on ${i.identifier}. Check pg_stat_statements and active queries.`,
       metricName: "CPUUtilization",
       statistic: "Average",
       ...sustained(i.thresholds.cpuMinutes),
@@ -111,7 +111,7 @@ const INSTANCE_ALARMS: readonly Entry<InstanceAlarmOptions, InstanceAlarmInputs>
     applies: always,
     build: (i) => ({
       ...rds(i.identifier),
-      description: `Seed "Alerting Thresholds": less than ${i.thresholds.freeableMemoryPercent}% of ${i.memoryMiB} MiB available on ${i.identifier} for 5 minutes.`,
+      description: `Guide "Alerting Thresholds": less than ${i.thresholds.freeableMemoryPercent}% of ${i.memoryMiB} MiB available on ${i.identifier} for 5 minutes.`,
       metricName: "FreeableMemory",
       statistic: "Average",
       ...sustained(5),
@@ -125,7 +125,7 @@ const INSTANCE_ALARMS: readonly Entry<InstanceAlarmOptions, InstanceAlarmInputs>
     applies: always,
     build: (i) => ({
       ...rds(i.identifier),
-      description: `Seed "Alerting Thresholds": less than ${i.thresholds.freeStoragePercent}% of the ${i.allocatedStorageGb} GiB allocated at deploy time free on ${i.identifier}. Storage autoscaling starts at 10%; check growth and maxAllocatedStorageGb.`,
+      description: `Guide "Alerting Thresholds": less than ${i.thresholds.freeStoragePercent}% of the ${i.allocatedStorageGb} GiB allocated at deploy time free on ${i.identifier}. Storage autoscaling starts at 10%; check growth and maxAllocatedStorageGb.`,
       metricName: "FreeStorageSpace",
       statistic: "Minimum",
       ...once(300),
@@ -141,7 +141,7 @@ const INSTANCE_ALARMS: readonly Entry<InstanceAlarmOptions, InstanceAlarmInputs>
       const c = connectionsThreshold(i.memoryMiB, i.thresholds.connectionsPercent, i.maxConnections);
       return {
         ...rds(i.identifier),
-        description: `Seed "Alerting Thresholds": connections above ${i.thresholds.connectionsPercent}% of max_connections (${c.maxConnections}) on ${i.identifier} for 5 minutes. Check the pooler and idle sessions.`,
+        description: `Guide "Alerting Thresholds": connections above ${i.thresholds.connectionsPercent}% of max_connections (${c.maxConnections}) on ${i.identifier} for 5 minutes. Check the pooler and idle sessions.`,
         metricName: "DatabaseConnections",
         statistic: "Maximum",
         ...sustained(5),
@@ -156,7 +156,7 @@ const INSTANCE_ALARMS: readonly Entry<InstanceAlarmOptions, InstanceAlarmInputs>
     applies: (o) => o.replica,
     build: (i) => ({
       ...rds(i.identifier),
-      description: `Seed "Alerting Thresholds": replica ${i.identifier} more than ${i.thresholds.replicaLagSeconds} s behind for 5 minutes, or not reporting lag (replication stopped).`,
+      description: `Guide "Alerting Thresholds": replica ${i.identifier} more than ${i.thresholds.replicaLagSeconds} s behind for 5 minutes, or not reporting lag (replication stopped).`,
       metricName: "ReplicaLag",
       statistic: "Maximum",
       ...sustained(5),
@@ -171,7 +171,7 @@ const INSTANCE_ALARMS: readonly Entry<InstanceAlarmOptions, InstanceAlarmInputs>
     build: (i) => ({
       namespace: CUSTOM_NAMESPACE,
       dimensions: {},
-      description: `Seed "Alerting Thresholds": a query ran ${i.thresholds.slowQuerySeconds} s or longer on ${i.identifier} (from its postgresql log). Find it in the log group by "duration:".`,
+      description: `Guide "Alerting Thresholds": a query ran ${i.thresholds.slowQuerySeconds} s or longer on ${i.identifier} (from its postgresql log). Find it in the log group by "duration:".`,
       metricName: slowQueryMetricName(i.identifier),
       statistic: "Sum",
       ...once(60),
@@ -309,7 +309,7 @@ export function poolerAlarmDefinitions(p: PoolerAlarmInputs): AlarmDefinition[] 
       {
         ...name("rds-proxy-pool-high"),
         ...proxy,
-        description: `Seed "Connection Pool: Alert if > ${t.connectionsPercent}% utilization": RDS Proxy ${p.proxyName} holds more than ${t.connectionsPercent}% of its ${pool}-connection pool for 5 minutes; clients will queue and time out.`,
+        description: `Guide "Connection Pool: Alert if > ${t.connectionsPercent}% utilization": RDS Proxy ${p.proxyName} holds more than ${t.connectionsPercent}% of its ${pool}-connection pool for 5 minutes; clients will queue and time out.`,
         metricName: "DatabaseConnections",
         statistic: "Maximum",
         ...sustained(5),
@@ -364,7 +364,7 @@ export function poolerAlarmDefinitions(p: PoolerAlarmInputs): AlarmDefinition[] 
     {
       ...name("pgbouncer-memory-high"),
       ...service,
-      description: `PgBouncer service memory above ${100 - t.freeableMemoryPercent}% (less than ${t.freeableMemoryPercent}% available, as the seed's memory rule) for 5 minutes.`,
+      description: `PgBouncer service memory above ${100 - t.freeableMemoryPercent}% (less than ${t.freeableMemoryPercent}% available, as the guide's memory rule) for 5 minutes.`,
       metricName: "MemoryUtilization",
       statistic: "Average",
       ...sustained(5),

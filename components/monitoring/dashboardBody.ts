@@ -1,10 +1,10 @@
 /**
- * The CloudWatch dashboard body, as a pure function of the alarm definitions: the seed's Grafana panels
+ * The CloudWatch dashboard body, as a pure function of the alarm definitions: the guide's Grafana panels
  * ("Key Metrics to Monitor": connection pool, database size, active queries) and one graph per alarm,
  * each drawing every instance's metric with the alarm threshold as a horizontal line, so what pages
  * someone is exactly what the dashboard shows.
  *
- * Not drawn: the seed's table sizes and cache hit ratio are SQL views with no CloudWatch metric on
+ * Not drawn: the guide's table sizes and cache hit ratio are SQL views with no CloudWatch metric on
  * RDS for PostgreSQL (BufferCacheHitRatio is Aurora-only); statement text stays off the dashboard
  * because logged statements can carry PHI.
  */
@@ -31,7 +31,7 @@ export const WIDGET_TITLES: Readonly<Record<string, string>> = {
   "cpu-high": "CPU utilization (%)",
   "freeable-memory-low": "Freeable memory (bytes)",
   "free-storage-low": "Free storage / database size (bytes)",
-  "connections-high": "Connections vs max_connections (seed: connection pool)",
+  "connections-high": "Connections vs max_connections (guide: connection pool)",
   "replica-lag-high": "Replica lag (s)",
   "slow-queries": "Slow queries (count/min)",
   "transaction-ids-high": "Maximum used transaction IDs (wraparound)",
@@ -132,7 +132,7 @@ export function dashboardBody(input: DashboardInput): { widgets: Widget[] } {
     {
       type: "metric",
       properties: {
-        title: "Active sessions (seed: active queries; Performance Insights DBLoad)",
+        title: "Active sessions (guide: active queries; Performance Insights DBLoad)",
         region,
         view: "timeSeries",
         stacked: false,

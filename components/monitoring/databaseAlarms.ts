@@ -13,7 +13,7 @@ import { alarmsFromDefinitions } from "./metricAlarms";
 import {
   type AlarmThresholds,
   connectionsThreshold,
-  SEED_THRESHOLDS,
+  GUIDE_THRESHOLDS,
   validateAlarmThresholds,
 } from "./thresholds";
 
@@ -35,7 +35,7 @@ export interface DatabaseAlarmsArgs {
   readonly allocatedStorageGb: number;
   /** `max_connections` from the parameter group. @default RDS's LEAST(DBInstanceClassMemory/9531392, 5000) */
   readonly maxConnections?: number;
-  /** @default SEED_THRESHOLDS (the seed's "Alerting Thresholds", then the DBA additions) */
+  /** @default GUIDE_THRESHOLDS (the guide's "Alerting Thresholds", then the DBA additions) */
   readonly thresholds?: Partial<AlarmThresholds>;
   /** The alarm topic: alarm, OK and insufficient-data actions. */
   readonly topicArn: pulumi.Input<string>;
@@ -43,7 +43,7 @@ export interface DatabaseAlarmsArgs {
 }
 
 /**
- * Every alarm for one DB instance (primary or replica): the seed's thresholds sized from the instance's
+ * Every alarm for one DB instance (primary or replica): the guide's thresholds sized from the instance's
  * memory, storage and max_connections, the DBA additions, and the metric filters that turn its
  * postgresql log into slow-query and failed-login counts.
  */
@@ -58,7 +58,7 @@ export class DatabaseAlarms extends pulumi.ComponentResource {
 
   constructor(name: string, args: DatabaseAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("verscienta:monitoring:DatabaseAlarms", name, {}, opts);
-    const thresholds: AlarmThresholds = { ...SEED_THRESHOLDS, ...args.thresholds };
+    const thresholds: AlarmThresholds = { ...GUIDE_THRESHOLDS, ...args.thresholds };
     validateAlarmThresholds(thresholds);
     if (!Number.isInteger(args.allocatedStorageGb) || args.allocatedStorageGb < 20) {
       throw new Error(

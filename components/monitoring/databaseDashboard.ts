@@ -24,7 +24,7 @@ export interface DatabaseDashboardArgs {
   readonly alarmArns: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-/** The stack's CloudWatch dashboard: the seed's panels and one graph per alarm (see dashboardBody.ts). */
+/** The stack's CloudWatch dashboard: the guide's panels and one graph per alarm (see dashboardBody.ts). */
 export class DatabaseDashboard extends pulumi.ComponentResource {
   readonly dashboard: aws.cloudwatch.Dashboard;
   readonly dashboardName: pulumi.Output<string>;

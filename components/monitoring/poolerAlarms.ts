@@ -7,7 +7,7 @@ import {
   poolerAlarmKeys,
 } from "./alarmDefinitions";
 import { alarmsFromDefinitions } from "./metricAlarms";
-import { type AlarmThresholds, SEED_THRESHOLDS, validateAlarmThresholds } from "./thresholds";
+import { type AlarmThresholds, GUIDE_THRESHOLDS, validateAlarmThresholds } from "./thresholds";
 
 export interface PoolerAlarmsArgs {
   readonly kind: AlarmedPoolerKind;
@@ -30,7 +30,7 @@ export interface PoolerAlarmsArgs {
   /** pgbouncer: network load balancer and target group ARN suffixes (the NLB metric dimensions). */
   readonly loadBalancerArnSuffix?: pulumi.Input<string>;
   readonly targetGroupArnSuffix?: pulumi.Input<string>;
-  /** @default SEED_THRESHOLDS */
+  /** @default GUIDE_THRESHOLDS */
   readonly thresholds?: Partial<AlarmThresholds>;
   readonly topicArn: pulumi.Input<string>;
   readonly tags?: Record<string, string>;
@@ -58,7 +58,7 @@ export function validatePoolerAlarmsArgs(args: PoolerAlarmsArgs): void {
 }
 
 /**
- * Alarms on the connection pooler. RDS Proxy: its pool near saturation (the seed's 90% connection
+ * Alarms on the connection pooler. RDS Proxy: its pool near saturation (the guide's 90% connection
  * rule applied to the proxy's share of max_connections), pinned sessions, refused logins. PgBouncer on
  * ECS: service CPU and memory, unhealthy and missing load-balancer targets.
  */
@@ -71,7 +71,7 @@ export class PoolerAlarms extends pulumi.ComponentResource {
   constructor(name: string, args: PoolerAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("verscienta:monitoring:PoolerAlarms", name, {}, opts);
     validatePoolerAlarmsArgs(args);
-    const thresholds: AlarmThresholds = { ...SEED_THRESHOLDS, ...args.thresholds };
+    const thresholds: AlarmThresholds = { ...GUIDE_THRESHOLDS, ...args.thresholds };
     validateAlarmThresholds(thresholds);
 
     this.definitions =

@@ -1,5 +1,5 @@
 /**
- * Alarm thresholds sized from the real instance, as pure functions. The seed's "Alerting Thresholds"
+ * Alarm thresholds sized from the real instance, as pure functions. The guide's "Alerting Thresholds"
  * are percentages ("Memory: Alert if < 10% available", "Disk Space: < 20% free", "Connection Pool:
  * > 90% utilization"); CloudWatch alarms need absolute values, so these turn percentages into bytes
  * and connection counts for the instance class and storage the stack deploys.
@@ -11,19 +11,19 @@ export const GIB = 1024 * MIB;
 
 /** Every number an alarm is built from. Percentages are 1–99, durations and counts positive. */
 export interface AlarmThresholds {
-  /** Seed: "CPU Usage: Alert if > 80% for 5 minutes". @default 80 */
+  /** Guide: "CPU Usage: Alert if > 80% for 5 minutes". @default 80 */
   readonly cpuPercent: number;
   /** @default 5 */
   readonly cpuMinutes: number;
-  /** Seed: "Memory: Alert if < 10% available". @default 10 */
+  /** Guide: "Memory: Alert if < 10% available". @default 10 */
   readonly freeableMemoryPercent: number;
-  /** Seed: "Disk Space: Alert if < 20% free". @default 20 */
+  /** Guide: "Disk Space: Alert if < 20% free". @default 20 */
   readonly freeStoragePercent: number;
-  /** Seed: "Connection Pool: Alert if > 90% utilization". @default 90 */
+  /** Guide: "Connection Pool: Alert if > 90% utilization". @default 90 */
   readonly connectionsPercent: number;
-  /** Seed: "Replication Lag: Alert if > 10 seconds". @default 10 */
+  /** Guide: "Replication Lag: Alert if > 10 seconds". @default 10 */
   readonly replicaLagSeconds: number;
-  /** Seed: "Slow Queries: Alert if query > 5 seconds". @default 5 */
+  /** Guide: "Slow Queries: Alert if query > 5 seconds". @default 5 */
   readonly slowQuerySeconds: number;
   /** Transaction-ID wraparound: PostgreSQL stops writes near 2^31; act at 1 billion. @default 1000000000 */
   readonly maxUsedTransactionIds: number;
@@ -35,8 +35,8 @@ export interface AlarmThresholds {
   readonly authFailures: number;
 }
 
-/** The seed's numbers, then what a DBA adds. The config defaults (`infra/defaults.ts`) are these. */
-export const SEED_THRESHOLDS: AlarmThresholds = {
+/** The guide's numbers, then what a DBA adds. The config defaults (`infra/defaults.ts`) are these. */
+export const GUIDE_THRESHOLDS: AlarmThresholds = {
   cpuPercent: 80,
   cpuMinutes: 5,
   freeableMemoryPercent: 10,

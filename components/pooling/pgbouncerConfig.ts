@@ -21,7 +21,7 @@ export interface PgBouncerIniOptions {
   readonly serverHost: string;
   /** @default 5432 */
   readonly serverPort?: number;
-  /** The one database clients reach (the seed's `verscienta_health`). */
+  /** The one database clients reach (the guide's `verscienta_health`). */
   readonly database: string;
   /** Login roles pooled (each gets `max_user_connections = default + reserve`). */
   readonly roles: readonly string[];
@@ -79,7 +79,7 @@ export function renderPgbouncerIni(pool: PgBouncerPoolSettings, o: PgBouncerIniO
     `pidfile = ${o.pidFile ?? ""}`,
     `logfile = ${o.logFile ?? ""}`,
     "",
-    ";; Pooling (the seed's settings; max_client_conn sized for thousands of clients)",
+    ";; Pooling (the guide's settings; max_client_conn sized for thousands of clients)",
     `pool_mode = ${pool.poolMode}`,
     `max_client_conn = ${pool.maxClientConn}`,
     `default_pool_size = ${pool.defaultPoolSize}`,
@@ -88,7 +88,7 @@ export function renderPgbouncerIni(pool: PgBouncerPoolSettings, o: PgBouncerIniO
     `reserve_pool_timeout = ${pool.reservePoolTimeoutSeconds}`,
     // Clients (JDBC, some ORMs) send extra_float_digits at start-up; PgBouncer would refuse them.
     "ignore_startup_parameters = extra_float_digits",
-    // Recycle server connections hourly (the seed's maxUses idea, on the server side).
+    // Recycle server connections hourly (the guide's maxUses idea, on the server side).
     "server_lifetime = 3600",
     "server_idle_timeout = 600",
     // Clients wait at most this long for a server connection before an error (app: 5 s connect timeout).

@@ -9,7 +9,7 @@ import { defaultMaxConnections } from "../rds/parameters";
 
 export type PoolerKind = "rds-proxy" | "pgbouncer" | "none";
 
-/** The seed's application-side pool (`postgresAdapter({ pool })`), as the config resolves it. */
+/** The guide's application-side pool (`postgresAdapter({ pool })`), as the config resolves it. */
 export interface AppPool {
   readonly max: number;
   readonly min: number;
@@ -34,7 +34,7 @@ export interface PoolSettingsInput {
 
 export interface PgBouncerPoolSettings {
   /**
-   * Always transaction pooling (the seed's `pool_mode = transaction`): a server connection is lent for
+   * Always transaction pooling (the guide's `pool_mode = transaction`): a server connection is lent for
    * one transaction, which is what lets thousands of clients share a small pool.
    */
   readonly poolMode: "transaction";
@@ -58,8 +58,8 @@ export interface PoolSettings {
   readonly app: AppPool;
 }
 
-/** The seed's PgBouncer block, except `max_client_conn` (its 100 cannot serve "1000s of clients"). */
-export const SEED_PGBOUNCER: PgBouncerPoolSettings = {
+/** The guide's PgBouncer block, except `max_client_conn` (its 100 cannot serve "1000s of clients"). */
+export const GUIDE_PGBOUNCER: PgBouncerPoolSettings = {
   poolMode: "transaction",
   maxClientConn: 10_000,
   defaultPoolSize: 20,

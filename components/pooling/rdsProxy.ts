@@ -68,7 +68,7 @@ export interface RdsProxyArgs {
  * RDS Proxy in front of the primary: TLS required, SCRAM towards PostgreSQL with the password roles'
  * secrets, or end-to-end IAM (no secrets at all), its own security group (the database admits the proxy's group, see
  * `DatabaseNetwork.allowFromSecurityGroup`), a role that reads exactly those secrets and decrypts with
- * exactly the stack's key, and the seed's pool timings.
+ * exactly the stack's key, and the guide's pool timings.
  *
  * No read-only endpoint: a READ_ONLY proxy endpoint works only for Aurora clusters; for an RDS instance
  * every request on it fails, and a proxy can target only the writer, not a read replica (RDS Proxy
@@ -210,7 +210,7 @@ export class RdsProxy extends pulumi.ComponentResource {
       {
         dbProxyName: proxy.name,
         connectionPoolConfig: {
-          // Borrow timeout from the seed's connectionTimeoutMillis (5 s): fail fast, don't hang.
+          // Borrow timeout from the guide's connectionTimeoutMillis (5 s): fail fast, don't hang.
           connectionBorrowTimeout: pool.connectionBorrowTimeout,
           // Waits for the fit check: a pool that cannot fit never gets created.
           maxConnectionsPercent: gate.apply(() => pool.maxConnectionsPercent),

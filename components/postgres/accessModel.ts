@@ -60,14 +60,14 @@ export interface AccessModel {
   readonly defaultPrivileges: readonly DefaultPrivilegeModel[];
   /**
    * PUBLIC (every role, present and future) loses every privilege on the database (CONNECT, TEMPORARY)
-   * and on the schema (USAGE, CREATE). The seed grants CONNECT role by role but never takes it from
+   * and on the schema (USAGE, CREATE). The guide grants CONNECT role by role but never takes it from
    * PUBLIC, so any login role on the server could connect (HIPAA 164.312(a)(1) access control).
    */
   readonly revokeFromPublic: { readonly database: true; readonly schema: true };
 }
 
 export interface AccessModelInput {
-  /** @default "verscienta_health" (seed) */
+  /** @default "verscienta_health" (the guide) */
   readonly database: string;
   /** @default "public" */
   readonly schema?: string;
@@ -75,9 +75,9 @@ export interface AccessModelInput {
   readonly extensions: readonly string[];
   /** @default "verscienta_owner" */
   readonly ownerRoleName: string;
-  /** @default "app_user" (seed) */
+  /** @default "app_user" (the guide) */
   readonly appRoleName: string;
-  /** @default "analytics_readonly" (seed) */
+  /** @default "analytics_readonly" (the guide) */
   readonly analyticsRoleName: string;
   /** @default 5 */
   readonly ownerConnectionLimit: number;
@@ -97,7 +97,7 @@ const EXTENSION_REQUIRES: Readonly<Record<string, string>> = { earthdistance: "c
 
 /** App: data read/write, no DDL (no TRUNCATE, REFERENCES or TRIGGER: those change or bypass the schema). */
 const APP_TABLE: readonly TablePrivilege[] = ["SELECT", "INSERT", "UPDATE", "DELETE"];
-/** Seed: `GRANT USAGE, SELECT ON ALL SEQUENCES`: nextval/currval for serial keys. */
+/** Guide: `GRANT USAGE, SELECT ON ALL SEQUENCES`: nextval/currval for serial keys. */
 const APP_SEQUENCE: readonly SequencePrivilege[] = ["USAGE", "SELECT"];
 const READ_TABLE: readonly TablePrivilege[] = ["SELECT"];
 
@@ -208,7 +208,7 @@ export function accessModel(i: AccessModelInput): AccessModel {
     }),
   ];
 
-  // The seed's `GRANT ... ON ALL TABLES IN SCHEMA public` covers only tables that exist at that moment;
+  // The guide's `GRANT ... ON ALL TABLES IN SCHEMA public` covers only tables that exist at that moment;
   // every table a migration creates later would be invisible to the app. Default privileges on the
   // owner role (the only role that creates tables) grant the same privileges on future objects.
   const defaultPrivileges: DefaultPrivilegeModel[] = [];

@@ -2,7 +2,7 @@
  * SCRAM-SHA-256 password verifiers (RFC 5802, RFC 7677), computed on the client.
  *
  * `ALTER ROLE ... PASSWORD 'plain'` sends the password to the server as statement text, where
- * `log_statement = mod` (our parameter group, from the seed's audit section) writes it to the log and on
+ * `log_statement = mod` (our parameter group, from the guide's audit section) writes it to the log and on
  * to CloudWatch. PostgreSQL stores a string that already is a SCRAM verifier as-is, so sending the
  * verifier keeps the password out of every log (the same thing psql's `\password` does).
  */

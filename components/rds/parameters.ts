@@ -32,17 +32,17 @@ const STATIC = new Set(["shared_preload_libraries", "max_connections"]);
 export function postgresParameters(opts: ParameterOptions): Record<string, string> {
   const preload = ["pg_stat_statements", ...(opts.pgauditEnabled ? ["pgaudit"] : [])];
   const p: Record<string, string> = {
-    // Seed, "Audit Logging": log every data-modifying statement, connections and disconnections.
+    // The guide, "Audit Logging": log every data-modifying statement, connections and disconnections.
     log_statement: "mod",
     log_connections: "1",
     log_disconnections: "1",
-    // Seed, "Query Optimization Tips": log queries over 1 second (feeds the slow-query alarm).
+    // The guide, "Query Optimization Tips": log queries over 1 second (feeds the slow-query alarm).
     log_min_duration_statement: "1000",
     // Lock waits longer than deadlock_timeout (1 s): the first clue in "Lock timeout" incidents.
     log_lock_waits: "1",
     log_autovacuum_min_duration: "10000",
     shared_preload_libraries: preload.join(","),
-    // Seed, "Vacuum & Analyze": autovacuum on (stated, so nobody turns it off by accident).
+    // The guide, "Vacuum & Analyze": autovacuum on (stated, so nobody turns it off by accident).
     autovacuum: "1",
     // Transport and authentication hardening (HIPAA 164.312(e)(1), 164.312(d)).
     ssl_min_protocol_version: "TLSv1.2",

@@ -189,7 +189,7 @@ describe("parameter group", () => {
     }
   });
 
-  it("sets TLS, SCRAM and the seed's audit logging", () => {
+  it("sets TLS, SCRAM and the guide's audit logging", () => {
     const params = Object.fromEntries(
       (
         one(prod, "aws:rds/parameterGroup:ParameterGroup").inputs.parameters as {
@@ -433,7 +433,7 @@ describe("stack outputs", () => {
     }
   });
 
-  it("exports the seed's application pool settings for each environment", () => {
+  it("exports the guide's application pool settings for each environment", () => {
     expect(prod.outputs.appPoolSettings).toEqual({
       max: 20,
       min: 5,

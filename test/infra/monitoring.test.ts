@@ -105,7 +105,7 @@ describe("monitoring (dev: db.t4g.medium, 20 GiB, no replica, no pooler)", () =>
     );
   });
 
-  it("alarms with the seed's thresholds sized from 4096 MiB, 20 GiB and max_connections 450", () => {
+  it("alarms with the guide's thresholds sized from 4096 MiB, 20 GiB and max_connections 450", () => {
     expect(spec(r, `${id}-cpu-high`)).toEqual([
       "AWS/RDS",
       "CPUUtilization",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SEED_THRESHOLDS } from "../../components/monitoring/thresholds";
+import { GUIDE_THRESHOLDS } from "../../components/monitoring/thresholds";
 import { ConfigError, parseConfig } from "../../infra/config";
 import { thresholdsFrom } from "../../infra/monitoring";
 
@@ -20,9 +20,9 @@ const problems = (extra: Record<string, unknown>): string[] => {
 };
 
 describe("monitoring config", () => {
-  it("defaults every alarm threshold to the seed's numbers and the DBA additions", () => {
-    expect(thresholdsFrom(parse({}))).toEqual(SEED_THRESHOLDS);
-    expect(SEED_THRESHOLDS).toEqual({
+  it("defaults every alarm threshold to the guide's numbers and the DBA additions", () => {
+    expect(thresholdsFrom(parse({}))).toEqual(GUIDE_THRESHOLDS);
+    expect(GUIDE_THRESHOLDS).toEqual({
       cpuPercent: 80,
       cpuMinutes: 5,
       freeableMemoryPercent: 10,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { pgbouncerNofile, SEED_PGBOUNCER } from "../../components/pooling/poolSettings";
+import { GUIDE_PGBOUNCER, pgbouncerNofile } from "../../components/pooling/poolSettings";
 import { MOCK_ACCOUNT } from "../../tools/lib/mockCloud";
 import { ofType, one, type RunResult, runStack } from "../../tools/lib/runProgram";
 
@@ -87,7 +87,7 @@ describe("RDS Proxy (prod default)", () => {
     });
   });
 
-  it("pools with the seed's timings and leaves 25% of max_connections for admins and migrations", () => {
+  it("pools with the guide's timings and leaves 25% of max_connections for admins and migrations", () => {
     const tg = one(prod, "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup", "-proxy-default");
     expect(tg.inputs.connectionPoolConfig).toEqual({
       connectionBorrowTimeout: 5,
@@ -294,7 +294,7 @@ describe("PgBouncer on ECS Fargate", () => {
 
   it("raises nofile to fit max_client_conn and logs to its encrypted group", () => {
     const c = containerOf(devBouncer);
-    const nofile = pgbouncerNofile(SEED_PGBOUNCER, 2);
+    const nofile = pgbouncerNofile(GUIDE_PGBOUNCER, 2);
     expect(c.ulimits).toEqual([{ name: "nofile", softLimit: nofile, hardLimit: nofile }]);
     expect(nofile).toBeGreaterThan(10_000);
     const lg = one(devBouncer, "aws:cloudwatch/logGroup:LogGroup", "-pgbouncer-logs");

@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { Client, type ClientConfig } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgbouncerStartScript, renderPgbouncerIni } from "../../components/pooling/pgbouncerConfig";
-import { SEED_PGBOUNCER } from "../../components/pooling/poolSettings";
+import { GUIDE_PGBOUNCER } from "../../components/pooling/poolSettings";
 import { type RunningPgBouncer, startPgBouncerForTwin } from "../../local/pgbouncer";
 import { findFreePort, startTwin, type Twin } from "../../local/twin";
 
@@ -97,7 +97,7 @@ let nextId = 1;
 describe("PgBouncer in front of the twin", () => {
   it("runs the stack's rendered configuration (only hosts, ports, paths and certificates differ)", () => {
     const ini = readFileSync(bouncer.iniPath, "utf8");
-    const expected = renderPgbouncerIni(SEED_PGBOUNCER, {
+    const expected = renderPgbouncerIni(GUIDE_PGBOUNCER, {
       listenAddr: "127.0.0.1",
       listenPort: bouncer.port,
       serverHost: twin.host,
@@ -157,7 +157,7 @@ describe("PgBouncer in front of the twin", () => {
     expect(errors).toEqual([]);
     expect(samples).toBeGreaterThan(3);
     expect(max).toBeGreaterThan(0);
-    expect(max).toBeLessThanOrEqual(SEED_PGBOUNCER.defaultPoolSize + SEED_PGBOUNCER.reservePoolSize);
+    expect(max).toBeLessThanOrEqual(GUIDE_PGBOUNCER.defaultPoolSize + GUIDE_PGBOUNCER.reservePoolSize);
     const admin = await adminClient();
     const n = await admin.query<{ n: string }>("SELECT count(DISTINCT client) AS n FROM pool_probe");
     await admin.end();
@@ -295,7 +295,7 @@ async function startEcsScript(
       chownSync(f, owner.uid, owner.gid);
   }
   const port = await findFreePort();
-  const ini = renderPgbouncerIni(SEED_PGBOUNCER, {
+  const ini = renderPgbouncerIni(GUIDE_PGBOUNCER, {
     listenAddr: "127.0.0.1",
     listenPort: port,
     serverHost: twin.host,

@@ -2,7 +2,7 @@ import { T } from "../../lib/resourceTypes";
 import type { Finding, StackResource, StackRule } from "../../lib/types";
 import { fail, isRecord, isUnknown, recordsOf, unknown } from "../../lib/values";
 
-/** The seed guide's alerting thresholds: CPU, memory, storage, connections. */
+/** The platform database guide's alerting thresholds: CPU, memory, storage, connections. */
 export const REQUIRED_METRICS = [
   "CPUUtilization",
   "FreeableMemory",

@@ -6,7 +6,7 @@ import {
   proxyPoolSize,
 } from "../../../components/monitoring/alarmDefinitions";
 import { dashboardBody } from "../../../components/monitoring/dashboardBody";
-import { SEED_THRESHOLDS } from "../../../components/monitoring/thresholds";
+import { GUIDE_THRESHOLDS } from "../../../components/monitoring/thresholds";
 
 const pick = (ds: ReturnType<typeof instanceAlarmDefinitions>) =>
   Object.fromEntries(
@@ -25,7 +25,7 @@ const pick = (ds: ReturnType<typeof instanceAlarmDefinitions>) =>
   );
 
 describe("instance alarm definitions", () => {
-  it("gives a primary the seed's alarms and the DBA additions, without ReplicaLag or credits on db.r", () => {
+  it("gives a primary the guide's alarms and the DBA additions, without ReplicaLag or credits on db.r", () => {
     expect(instanceAlarmKeys({ replica: false, burstable: false })).toEqual([
       "cpu-high",
       "freeable-memory-low",
@@ -60,7 +60,7 @@ describe("instance alarm definitions", () => {
       burstable: false,
       memoryMiB: 16384,
       allocatedStorageGb: 100,
-      thresholds: SEED_THRESHOLDS,
+      thresholds: GUIDE_THRESHOLDS,
     });
     expect(pick(ds)).toEqual({
       "cpu-high": ["CPUUtilization", "Average", 60, 5, "GreaterThanThreshold", 80, "missing"],
@@ -124,7 +124,7 @@ describe("instance alarm definitions", () => {
       memoryMiB: 4096,
       allocatedStorageGb: 20,
       maxConnections: 100,
-      thresholds: { ...SEED_THRESHOLDS, cpuMinutes: 15 },
+      thresholds: { ...GUIDE_THRESHOLDS, cpuMinutes: 15 },
     });
     expect([cpu.periodSeconds, cpu.evaluationPeriods, cpu.datapointsToAlarm]).toEqual([60, 15, 15]);
     expect(conns.threshold).toBe(90);
@@ -141,7 +141,7 @@ describe("pooler alarm definitions", () => {
       maxConnections: 1802,
       proxyMaxConnectionsPercent: 75,
       pinnedSessionsPercent: 50,
-      thresholds: SEED_THRESHOLDS,
+      thresholds: GUIDE_THRESHOLDS,
     });
     expect(ds.map((d) => [d.alarmName, d.metricName, d.dimensions, d.statistic, d.threshold])).toEqual([
       ["s-rds-proxy-pool-high", "DatabaseConnections", { ProxyName: "p" }, "Maximum", 1215],
@@ -164,7 +164,7 @@ describe("pooler alarm definitions", () => {
       serviceName: "svc",
       loadBalancerArnSuffix: "net/lb/1",
       targetGroupArnSuffix: "targetgroup/tg/2",
-      thresholds: SEED_THRESHOLDS,
+      thresholds: GUIDE_THRESHOLDS,
     });
     expect(
       ds.map((d) => [
@@ -206,7 +206,7 @@ describe("dashboardBody", () => {
     burstable: false,
     memoryMiB: 16384,
     allocatedStorageGb: 100,
-    thresholds: SEED_THRESHOLDS,
+    thresholds: GUIDE_THRESHOLDS,
   });
   const replica = instanceAlarmDefinitions({
     identifier: "r",
@@ -214,7 +214,7 @@ describe("dashboardBody", () => {
     burstable: false,
     memoryMiB: 16384,
     allocatedStorageGb: 100,
-    thresholds: SEED_THRESHOLDS,
+    thresholds: GUIDE_THRESHOLDS,
   });
   const body = dashboardBody({
     region: "us-east-1",
@@ -255,7 +255,7 @@ describe("dashboardBody", () => {
   });
 
   it("draws connections against the alarm threshold and each instance's max_connections", () => {
-    expect(widget("Connections vs max_connections (seed: connection pool)").annotations).toEqual({
+    expect(widget("Connections vs max_connections (guide: connection pool)").annotations).toEqual({
       horizontal: [
         { label: "alarm above 1621", value: 1621 },
         { label: "p max_connections", value: 1802 },

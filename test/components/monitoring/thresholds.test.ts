@@ -4,8 +4,8 @@ import {
   ec2InstanceType,
   freeableMemoryThresholdBytes,
   freeStorageThresholdBytes,
+  GUIDE_THRESHOLDS,
   isBurstableClass,
-  SEED_THRESHOLDS,
   validateAlarmThresholds,
 } from "../../../components/monitoring/thresholds";
 
@@ -50,26 +50,26 @@ describe("thresholds", () => {
     expect(connectionsThreshold(16384, 90, 200)).toEqual({ maxConnections: 200, threshold: 180 });
   });
 
-  it("accepts the seed's thresholds", () => {
-    expect(() => validateAlarmThresholds(SEED_THRESHOLDS)).not.toThrow();
+  it("accepts the guide's thresholds", () => {
+    expect(() => validateAlarmThresholds(GUIDE_THRESHOLDS)).not.toThrow();
   });
 
   it("fails when a percentage is 0 or 100, naming each key", () => {
     expect(() =>
-      validateAlarmThresholds({ ...SEED_THRESHOLDS, cpuPercent: 0, freeStoragePercent: 100 }),
+      validateAlarmThresholds({ ...GUIDE_THRESHOLDS, cpuPercent: 0, freeStoragePercent: 100 }),
     ).toThrow(
       "alarm thresholds: cpuPercent: 0 is not a percentage from 1 to 99. Use 1 to 99. freeStoragePercent: 100 is not a percentage from 1 to 99. Use 1 to 99.",
     );
   });
 
   it("fails when a duration is not positive", () => {
-    expect(() => validateAlarmThresholds({ ...SEED_THRESHOLDS, replicaLagSeconds: 0 })).toThrow(
+    expect(() => validateAlarmThresholds({ ...GUIDE_THRESHOLDS, replicaLagSeconds: 0 })).toThrow(
       "replicaLagSeconds: 0 is not a positive whole number. Use 1 or more.",
     );
   });
 
   it("fails when cpuMinutes is longer than a day of 1-minute periods", () => {
-    expect(() => validateAlarmThresholds({ ...SEED_THRESHOLDS, cpuMinutes: 1441 })).toThrow(
+    expect(() => validateAlarmThresholds({ ...GUIDE_THRESHOLDS, cpuMinutes: 1441 })).toThrow(
       "cpuMinutes: 1441 is above 1440",
     );
   });

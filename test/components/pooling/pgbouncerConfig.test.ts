@@ -5,7 +5,7 @@ import {
   renderUserlist,
   userlistLine,
 } from "../../../components/pooling/pgbouncerConfig";
-import { SEED_PGBOUNCER } from "../../../components/pooling/poolSettings";
+import { GUIDE_PGBOUNCER } from "../../../components/pooling/poolSettings";
 
 const opts = {
   serverHost: "db.example.internal",
@@ -29,10 +29,10 @@ function settingsOf(ini: string): Record<string, string> {
 }
 
 describe("renderPgbouncerIni", () => {
-  const ini = renderPgbouncerIni(SEED_PGBOUNCER, opts);
+  const ini = renderPgbouncerIni(GUIDE_PGBOUNCER, opts);
   const s = settingsOf(ini);
 
-  it("pools by transaction with the seed's sizes and max_client_conn 10000", () => {
+  it("pools by transaction with the guide's sizes and max_client_conn 10000", () => {
     expect(s).toMatchObject({
       pool_mode: "transaction",
       max_client_conn: "10000",
@@ -79,14 +79,16 @@ describe("renderPgbouncerIni", () => {
 
   it("fails when a value would break out of its line", () => {
     expect(() =>
-      renderPgbouncerIni(SEED_PGBOUNCER, { ...opts, serverHost: "db\nauth_type = trust" }),
+      renderPgbouncerIni(GUIDE_PGBOUNCER, { ...opts, serverHost: "db\nauth_type = trust" }),
     ).toThrow(/serverHost/);
-    expect(() => renderPgbouncerIni(SEED_PGBOUNCER, { ...opts, authFile: "/x;y" })).toThrow(/authFile/);
+    expect(() => renderPgbouncerIni(GUIDE_PGBOUNCER, { ...opts, authFile: "/x;y" })).toThrow(/authFile/);
   });
 
   it("fails when min_pool_size is above default_pool_size or no role is pooled", () => {
-    expect(() => renderPgbouncerIni({ ...SEED_PGBOUNCER, minPoolSize: 30 }, opts)).toThrow(/minPoolSize: 30/);
-    expect(() => renderPgbouncerIni(SEED_PGBOUNCER, { ...opts, roles: [] })).toThrow(/roles: is empty/);
+    expect(() => renderPgbouncerIni({ ...GUIDE_PGBOUNCER, minPoolSize: 30 }, opts)).toThrow(
+      /minPoolSize: 30/,
+    );
+    expect(() => renderPgbouncerIni(GUIDE_PGBOUNCER, { ...opts, roles: [] })).toThrow(/roles: is empty/);
   });
 });
 

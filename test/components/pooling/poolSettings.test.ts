@@ -3,11 +3,11 @@ import {
   appPoolSettingsPooled,
   assertPoolFit,
   defaultAdminReserve,
+  GUIDE_PGBOUNCER,
   maxConnectionsForMemoryMiB,
   pgbouncerNofile,
   poolSettings,
   proxyConnectionPoolConfig,
-  SEED_PGBOUNCER,
   validatePoolFit,
 } from "../../../components/pooling/poolSettings";
 import { APP_POOL, COMMON_DEFAULTS } from "../../../infra/defaults";
@@ -26,7 +26,7 @@ const input = {
 };
 
 describe("poolSettings", () => {
-  it("keeps the seed's PgBouncer pool (transaction mode, 20/5/5/3 s) with max_client_conn sized for thousands", () => {
+  it("keeps the guide's PgBouncer pool (transaction mode, 20/5/5/3 s) with max_client_conn sized for thousands", () => {
     expect(poolSettings(input).pgbouncer).toEqual({
       poolMode: "transaction",
       maxClientConn: 10_000,
@@ -35,7 +35,7 @@ describe("poolSettings", () => {
       reservePoolSize: 5,
       reservePoolTimeoutSeconds: 3,
     });
-    expect(poolSettings(input).pgbouncer).toEqual(SEED_PGBOUNCER);
+    expect(poolSettings(input).pgbouncer).toEqual(GUIDE_PGBOUNCER);
   });
 
   it("gives RDS Proxy a 5 s borrow timeout, 75% of max_connections and a 30-minute idle client timeout", () => {
@@ -49,12 +49,12 @@ describe("poolSettings", () => {
   });
 
   it("sizes the open-files limit above max_client_conn plus the server pools", () => {
-    expect(pgbouncerNofile(SEED_PGBOUNCER, 2)).toBe(10_000 + 25 * 2 + 1024);
+    expect(pgbouncerNofile(GUIDE_PGBOUNCER, 2)).toBe(10_000 + 25 * 2 + 1024);
   });
 });
 
 describe("appPoolSettingsPooled", () => {
-  it("turns named prepared statements off behind either pooler and keeps the seed's pool", () => {
+  it("turns named prepared statements off behind either pooler and keeps the guide's pool", () => {
     for (const pooler of ["pgbouncer", "rds-proxy"] as const) {
       const a = appPoolSettingsPooled(pooler, APP_POOL.prod, "prod");
       expect(a).toMatchObject({
