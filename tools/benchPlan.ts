@@ -15,9 +15,9 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
+import { findRepoRoot } from "../testing/repoRoot";
 import { linearFit, median, table } from "./lib/benchStats";
 import { flag, parseArgs, runCli, UsageError } from "./lib/cli";
-import { findRepoRoot } from "./lib/repoRoot";
 
 const ROOT = findRepoRoot(__dirname);
 const CDK = { wallS: 2.4, rssMiB: 450 };

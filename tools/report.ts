@@ -9,9 +9,9 @@
  * written), 3 INCOMPLETE (no resources, or an event log cut short: no failure seen, but no pass proven).
  */
 import * as path from "node:path";
+import { MOCK_ACCOUNT } from "../testing/mockCloud";
 import { flag, parseArgs, runCli, UsageError } from "./lib/cli";
 import { readText } from "./lib/json";
-import { MOCK_ACCOUNT } from "./lib/mockCloud";
 import { gitCommit, PACK_NAME, packVersion, policyConfigFor } from "./lib/pack";
 import { loadInput } from "./lib/report/load";
 import { makeReport } from "./lib/report/make";

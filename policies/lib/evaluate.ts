@@ -3,7 +3,7 @@
  * auditor-facing result per rule × applicable resource (resource rules) and per stack rule. The offline
  * plan, `policy:check` and the report build on this.
  */
-import type { Registration } from "../../tools/lib/mockCloud";
+import type { Registration } from "../../testing/mockCloud";
 import { toPolicy } from "./adapter";
 import {
   analyzeResource,

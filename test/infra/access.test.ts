@@ -6,8 +6,8 @@ import { MULTI_USER_ROTATION_APP } from "../../components/postgres/rotationFunct
 import { isScramVerifier } from "../../components/postgres/scram";
 import { parseMasterSecret, stackAccessModel } from "../../infra/access";
 import { parseConfig } from "../../infra/config";
-import type { Registration } from "../../tools/lib/mockCloud";
-import { ofType, one, type RunResult, runStack } from "../../tools/lib/runProgram";
+import type { Registration } from "../../testing/mockCloud";
+import { ofType, one, type RunResult, runStack } from "../../testing/runProgram";
 
 const SECRET = "aws:secretsmanager/secret:Secret";
 const VERSION = "aws:secretsmanager/secretVersion:SecretVersion";

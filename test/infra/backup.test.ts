@@ -5,8 +5,8 @@ import { buildBackup } from "../../infra/backup";
 import { loadConfig } from "../../infra/config";
 import { buildCore } from "../../infra/program";
 import { evaluateResources, fromRegistrations } from "../../policies/lib/evaluate";
-import { MOCK_ACCOUNT, type Registration } from "../../tools/lib/mockCloud";
-import { ofType, one, type RunResult, runStack } from "../../tools/lib/runProgram";
+import { MOCK_ACCOUNT, type Registration } from "../../testing/mockCloud";
+import { ofType, one, type RunResult, runStack } from "../../testing/runProgram";
 
 const TOPIC = `arn:aws:sns:us-east-1:${MOCK_ACCOUNT}:alarms`;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, formatConfigProblems, parseConfig } from "../../infra/config";
-import { runStack } from "../../tools/lib/runProgram";
+import { runStack } from "../../testing/runProgram";
 
 /**
  * Each invalid configuration runs the real program under mocks: it must fail before any resource is

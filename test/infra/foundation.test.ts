@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parameterGroupParameters } from "../../components/rds/parameters";
-import { MOCK_ACCOUNT } from "../../tools/lib/mockCloud";
-import { ofType, one, type RunResult, runStack } from "../../tools/lib/runProgram";
+import { MOCK_ACCOUNT } from "../../testing/mockCloud";
+import { ofType, one, type RunResult, runStack } from "../../testing/runProgram";
 
 /**
  * The foundation as `pulumi preview` would register it for each stack file: exact security-relevant

@@ -3,8 +3,8 @@ import { AlarmTopic } from "../../components/monitoring/alarmTopic";
 import { DatabaseAlarms } from "../../components/monitoring/databaseAlarms";
 import { DatabaseEvents } from "../../components/monitoring/databaseEvents";
 import { PoolerAlarms } from "../../components/monitoring/poolerAlarms";
-import { MOCK_ACCOUNT } from "../../tools/lib/mockCloud";
-import { ofType, one, type RunResult, runStack } from "../../tools/lib/runProgram";
+import { MOCK_ACCOUNT } from "../../testing/mockCloud";
+import { ofType, one, type RunResult, runStack } from "../../testing/runProgram";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter";

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { GUIDE_PGBOUNCER, pgbouncerNofile } from "../../components/pooling/poolSettings";
-import { MOCK_ACCOUNT } from "../../tools/lib/mockCloud";
-import { ofType, one, type RunResult, runStack } from "../../tools/lib/runProgram";
+import { MOCK_ACCOUNT } from "../../testing/mockCloud";
+import { ofType, one, type RunResult, runStack } from "../../testing/runProgram";
 
 /**
  * Pooling as `pulumi preview` registers it: RDS Proxy (prod's default) and PgBouncer on ECS, with the

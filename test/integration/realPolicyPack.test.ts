@@ -17,8 +17,8 @@ import { cliConfig, readProject } from "../../testing/engine/cliProject";
 import { locateModule } from "../../testing/engine/languageHost";
 import { PolicyPackProcess, type Verdict } from "../../testing/engine/policyAnalyzer";
 import { StandInEngine } from "../../testing/engine/standInEngine";
-import { MockCloud } from "../../tools/lib/mockCloud";
-import { REPO_ROOT, type RunResult, runStack } from "../../tools/lib/runProgram";
+import { MockCloud } from "../../testing/mockCloud";
+import { REPO_ROOT, type RunResult, runStack } from "../../testing/runProgram";
 
 const PACK_DIR = path.join(REPO_ROOT, "policies");
 const PROJECT = readProject(REPO_ROOT).name;

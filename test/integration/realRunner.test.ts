@@ -11,8 +11,8 @@ import { isDeepStrictEqual } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cliConfig, programLocation, readProject, runtimeOptions } from "../../testing/engine/cliProject";
 import { type LanguageHostRun, runLikeLanguageHost } from "../../testing/engine/languageHost";
-import type { Registration } from "../../tools/lib/mockCloud";
-import { REPO_ROOT, type RunResult, runStack } from "../../tools/lib/runProgram";
+import type { Registration } from "../../testing/mockCloud";
+import { REPO_ROOT, type RunResult, runStack } from "../../testing/runProgram";
 
 const STACKS = ["dev", "prod"] as const;
 const PROJECT = readProject(REPO_ROOT).name;

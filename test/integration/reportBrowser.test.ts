@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_BIN } from "../../local/systemBinaries";
-import { MOCK_ACCOUNT } from "../../tools/lib/mockCloud";
+import { MOCK_ACCOUNT } from "../../testing/mockCloud";
 import { policyConfigFor } from "../../tools/lib/pack";
 import { runPlan } from "../../tools/lib/planRun";
 import { loadInput } from "../../tools/lib/report/load";

@@ -11,8 +11,8 @@ import {
   type ResourceUnderTest,
 } from "../../policies/lib/evaluate";
 import { RULES } from "../../policies/lib/metadata";
-import { MOCK_ACCOUNT } from "../../tools/lib/mockCloud";
-import { runStack } from "../../tools/lib/runProgram";
+import { MOCK_ACCOUNT } from "../../testing/mockCloud";
+import { runStack } from "../../testing/runProgram";
 
 const mandatoryFailures = (results: PolicyResult[]) =>
   results

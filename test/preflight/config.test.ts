@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, formatProblem, PROJECT, parseConfig } from "../../infra/config";
 import { CONFIG_RULES } from "../../preflight/catalog";
-import { stackConfig } from "../../tools/lib/runProgram";
+import { stackConfig } from "../../testing/runProgram";
 
 /** A stack file's project keys, as Pulumi hands them to parseConfig, with overrides. */
 function raw(stack: "dev" | "prod", overrides: Record<string, unknown>): Record<string, unknown> {

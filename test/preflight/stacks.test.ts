@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { planPreflight } from "../../preflight/catalog";
-import { ofType, runStack } from "../../tools/lib/runProgram";
+import { ofType, runStack } from "../../testing/runProgram";
 
 const EXAMPLES = path.join(__dirname, "../../examples");
 

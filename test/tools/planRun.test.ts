@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PolicyResult } from "../../policies/lib/evaluate";
-import type { Registration } from "../../tools/lib/mockCloud";
+import type { Registration } from "../../testing/mockCloud";
 import { availableStacks, type PlanResult, redactResults, runPlan } from "../../tools/lib/planRun";
 
 const NOW = () => new Date("2026-01-02T03:04:05Z");

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { readStackFile, runStack, StackFileError } from "../../tools/lib/runProgram";
+import { readStackFile, runStack, StackFileError } from "../../testing/runProgram";
 
 const root = mkdtempSync(path.join(tmpdir(), "stack-file-"));
 const stackFile = (stack: string, text: string): string => {

@@ -15,7 +15,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
-import { MockCloud } from "../../tools/lib/mockCloud";
+import { MockCloud } from "../mockCloud";
 import { cliConfig, programLocation, pulumiConfigEnv, readProject, runtimeOptions } from "./cliProject";
 import { StandInEngine } from "./standInEngine";
 

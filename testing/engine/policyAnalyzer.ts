@@ -24,7 +24,7 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import { parse as parseYaml } from "yaml";
-import type { Registration } from "../../tools/lib/mockCloud";
+import type { Registration } from "../mockCloud";
 import { baseEnv, locateModule } from "./languageHost";
 import { emptypb, grpc, type grpcTypes, structpb } from "./sdkModules";
 

@@ -22,7 +22,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { ResourceMonitorService } from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
-import type { MockCloud, Registration } from "../../tools/lib/mockCloud";
+import type { MockCloud, Registration } from "../mockCloud";
 import { emptypb, grpc, type grpcTypes, rpc, structpb } from "./sdkModules";
 
 /** Severities of `pulumirpc.LogSeverity`. */

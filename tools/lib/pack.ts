@@ -2,9 +2,9 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { findRepoRoot } from "../../testing/repoRoot";
 import { UsageError } from "./cli";
 import { describe, isObject, parseJson, readText } from "./json";
-import { findRepoRoot } from "./repoRoot";
 
 export const REPO_ROOT = findRepoRoot(__dirname);
 

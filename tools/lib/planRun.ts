@@ -12,12 +12,12 @@ import { evaluateResources, fromRegistrations, type PolicyResult } from "../../p
 import { RULES } from "../../policies/lib/metadata";
 import { PLAN_RULES, planPreflight } from "../../preflight/catalog";
 import type { Violation } from "../../preflight/types";
+import type { Registration } from "../../testing/mockCloud";
+import { runStack } from "../../testing/runProgram";
 import { UsageError } from "./cli";
-import type { Registration } from "./mockCloud";
 import { gitCommit, PACK_NAME, type PolicyConfig, packVersion, policyConfigFor, REPO_ROOT } from "./pack";
 import { count } from "./report/model";
 import { redactEvidence, redactText, stringsIn } from "./report/redact";
-import { runStack } from "./runProgram";
 
 export interface PlanResource {
   readonly urn: string;

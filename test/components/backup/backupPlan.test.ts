@@ -4,7 +4,7 @@ import {
   type BackupPlanArgs,
   validateBackupPlanArgs,
 } from "../../../components/backup/backupPlan";
-import { ofType, one, runStack } from "../../../tools/lib/runProgram";
+import { ofType, one, runStack } from "../../../testing/runProgram";
 
 const DB = "arn:aws:rds:us-east-1:123456789012:db:app-db";
 const DR_VAULT = "arn:aws:backup:us-west-2:123456789012:backup-vault:app-dr-vault";

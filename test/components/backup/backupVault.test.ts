@@ -4,7 +4,7 @@ import {
   type BackupVaultArgs,
   validateBackupVaultArgs,
 } from "../../../components/backup/backupVault";
-import { ofType, one, runStack } from "../../../tools/lib/runProgram";
+import { ofType, one, runStack } from "../../../testing/runProgram";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/mrk-1";
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:app-alarms";

@@ -4,8 +4,8 @@ import {
   type CrossRegionBackupsArgs,
   validateCrossRegionBackupsArgs,
 } from "../../../components/backup/crossRegionBackups";
-import { MOCK_ACCOUNT } from "../../../tools/lib/mockCloud";
-import { ofType, one, runStack } from "../../../tools/lib/runProgram";
+import { MOCK_ACCOUNT } from "../../../testing/mockCloud";
+import { ofType, one, runStack } from "../../../testing/runProgram";
 
 const SOURCE_ARN = `arn:aws:rds:us-east-1:${MOCK_ACCOUNT}:db:app-db`;
 const args: CrossRegionBackupsArgs = {

@@ -4,7 +4,7 @@ import {
   type RestoreTestingArgs,
   validateRestoreTestingArgs,
 } from "../../../components/backup/restoreTesting";
-import { one, runStack } from "../../../tools/lib/runProgram";
+import { one, runStack } from "../../../testing/runProgram";
 
 const VAULT = "arn:aws:backup:us-east-1:123456789012:backup-vault:app-vault";
 const DB = "arn:aws:rds:us-east-1:123456789012:db:app-db";

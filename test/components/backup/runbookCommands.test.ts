@@ -7,7 +7,7 @@ import {
   renderOutputVariables,
   renderRestoreCommand,
 } from "../../../components/backup/runbookCommands";
-import { REPO_ROOT } from "../../../tools/lib/runProgram";
+import { REPO_ROOT } from "../../../testing/runProgram";
 
 const flat = (s: string) =>
   s

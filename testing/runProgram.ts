@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
-import { type ConfigSources, PROJECT } from "../../infra/config";
+import { type ConfigSources, PROJECT } from "../infra/config";
 import { MockCloud, type Registration } from "./mockCloud";
 import { findRepoRoot } from "./repoRoot";
 
@@ -222,7 +222,7 @@ export async function runStack(opts: RunOptions): Promise<RunResult> {
     else consoleWarn(...args);
   };
   try {
-    const program = opts.program ?? (await import("../../infra/program")).main;
+    const program = opts.program ?? (await import("../infra/program")).main;
     const run = async () => {
       const out = program();
       await settings.waitForRPCs();
