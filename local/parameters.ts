@@ -5,7 +5,7 @@
  */
 
 import { type ParameterOptions, postgresParameters, rdsOnlyParameters } from "../components/rds/parameters";
-import { COMMON_DEFAULTS } from "../infra/defaults";
+import { stackConfig } from "./stackConfig";
 
 /** A parameter the twin does not set, and why. */
 export interface SkippedParameter {
@@ -28,10 +28,10 @@ export interface LocalParameters {
   readonly hostsslOnly: boolean;
 }
 
-/** The stack's defaults (Pulumi.yaml): what the twin mirrors. */
+/** The mirrored stack's parameter options (local/stackConfig.ts): what the twin mirrors. */
 export const TWIN_PARAMETER_OPTIONS: ParameterOptions = {
-  pgauditEnabled: COMMON_DEFAULTS.pgauditEnabled,
-  pgauditLog: COMMON_DEFAULTS.pgauditLog,
+  pgauditEnabled: stackConfig().pgauditEnabled,
+  pgauditLog: stackConfig().pgauditLog,
 };
 
 /**

@@ -15,7 +15,8 @@ import {
   pgbouncerNofile,
   poolSettings,
 } from "../components/pooling/poolSettings";
-import { APP_POOL, COMMON_DEFAULTS } from "../infra/defaults";
+import { APP_POOL } from "../spec/guide";
+import { DEFAULTS } from "../spec/keys";
 import { PGBOUNCER_BIN } from "./systemBinaries";
 import { findFreePort } from "./twin";
 import { startWatchdog } from "./watchdog";
@@ -51,20 +52,12 @@ export interface RunningPgBouncer {
   stop(): Promise<void>;
 }
 
-/** The stack's default pool settings (Pulumi.yaml's defaults), as the local PgBouncer uses them. */
+/**
+ * The stack's default pool settings (Pulumi.yaml's defaults), as the local PgBouncer uses them: the
+ * defaults go through the same `poolSettings` mapping the deployed stack's config goes through.
+ */
 export function defaultLocalSettings(): PgBouncerPoolSettings {
-  return poolSettings({
-    pgbouncerMaxClientConn: COMMON_DEFAULTS.pgbouncerMaxClientConn,
-    pgbouncerDefaultPoolSize: COMMON_DEFAULTS.pgbouncerDefaultPoolSize,
-    pgbouncerMinPoolSize: COMMON_DEFAULTS.pgbouncerMinPoolSize,
-    pgbouncerReservePoolSize: COMMON_DEFAULTS.pgbouncerReservePoolSize,
-    pgbouncerReservePoolTimeoutSeconds: COMMON_DEFAULTS.pgbouncerReservePoolTimeoutSeconds,
-    proxyMaxConnectionsPercent: COMMON_DEFAULTS.proxyMaxConnectionsPercent,
-    proxyMaxIdleConnectionsPercent: COMMON_DEFAULTS.proxyMaxIdleConnectionsPercent,
-    proxyIdleClientTimeoutSeconds: COMMON_DEFAULTS.proxyIdleClientTimeoutSeconds,
-    proxyConnectionBorrowTimeoutSeconds: COMMON_DEFAULTS.proxyConnectionBorrowTimeoutSeconds,
-    appPool: APP_POOL.dev,
-  }).pgbouncer;
+  return poolSettings({ ...DEFAULTS, appPool: APP_POOL.dev }).pgbouncer;
 }
 
 /** PgBouncer refuses to run as root: run it as the `postgres` user the twin runs the server as. */
@@ -213,7 +206,7 @@ export function startPgBouncerForTwin(
   twin: TwinLike,
   opts: { port?: number; settings?: PgBouncerPoolSettings } = {},
 ) {
-  const pooled = new Set<string>([COMMON_DEFAULTS.appRoleName, COMMON_DEFAULTS.analyticsRoleName]);
+  const pooled = new Set<string>([DEFAULTS.appRoleName, DEFAULTS.analyticsRoleName]);
   return startPgBouncer({
     pgHost: twin.host,
     pgPort: twin.port,

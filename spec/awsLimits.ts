@@ -1,0 +1,61 @@
+/**
+ * What AWS accepts: hard limits and allowed values, each with the page that states it. Pure data; the
+ * config schemas (spec/keys.ts) are built from these, so a value AWS would refuse is refused before any
+ * resource is planned.
+ */
+
+const CREATE_DB_INSTANCE =
+  "Amazon RDS API Reference, CreateDBInstance: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html";
+
+/** RDS hard limits and allowed values for a PostgreSQL DB instance. */
+export const RDS_LIMITS = {
+  /**
+   * Automated backups are kept 0 to 35 days; 0 turns them (and point-in-time recovery) off.
+   * @see Amazon RDS User Guide, "Backup retention period":
+   * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.BackupRetention.html
+   */
+  maxBackupRetentionDays: 35,
+  /**
+   * gp3 storage for RDS for PostgreSQL: 20 to 65,536 GiB.
+   * @see Amazon RDS User Guide, "Amazon RDS DB instance storage":
+   * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html
+   */
+  minAllocatedStorageGb: 20,
+  maxAllocatedStorageGb: 65_536,
+  /** Enhanced Monitoring: `MonitoringInterval` 0 | 1 | 5 | 10 | 15 | 30 | 60 (0 is off). @see CREATE_DB_INSTANCE */
+  monitoringIntervals: [1, 5, 10, 15, 30, 60],
+  /**
+   * `PerformanceInsightsRetentionPeriod`: 7, month × 31 for 1–23 months, or 731; anything else (94) is
+   * an error. @see CREATE_DB_INSTANCE
+   */
+  performanceInsightsRetention: [7, ...Array.from({ length: 23 }, (_, i) => 31 * (i + 1)), 731],
+  /** The oldest major version the platform supports (not an AWS limit: older ones left standard support). */
+  minEngineMajor: 14,
+  /**
+   * Certificate authorities RDS currently issues; rds-ca-2019 expired in August 2024.
+   * @see Amazon RDS User Guide, "Using SSL/TLS to encrypt a connection to a DB instance":
+   * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
+   */
+  currentCas: ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"],
+  /** `EngineLifecycleSupport` valid values. @see CREATE_DB_INSTANCE */
+  engineLifecycles: ["open-source-rds-extended-support", "open-source-rds-extended-support-disabled"],
+} as const;
+
+/** Where RDS_LIMITS' API values come from. */
+export const RDS_LIMITS_SOURCE = CREATE_DB_INSTANCE;
+
+/**
+ * CloudWatch Logs accepts only these retention values.
+ * @see Amazon CloudWatch Logs API Reference, PutRetentionPolicy:
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+ */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/**
+ * Fargate task CPU sizes (units); each allows its own memory range, checked by the preflight.
+ * @see Amazon ECS Developer Guide, "Amazon ECS task definition parameters for Fargate" (task size):
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
+ */
+export const FARGATE_CPU_UNITS = [256, 512, 1024, 2048, 4096] as const;
