@@ -16,8 +16,7 @@ import {
   PoolerAlarms,
 } from "../components/monitoring";
 import type { PlatformConfig } from "./config";
-import type { MonitoringResult, PoolerTarget } from "./contracts";
-import type { Core } from "./program";
+import type { Core, MonitoringResult, PoolerTarget } from "./contracts";
 
 /** The config's alarm keys, as the components' thresholds. */
 export function thresholdsFrom(cfg: PlatformConfig): AlarmThresholds {

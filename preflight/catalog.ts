@@ -25,6 +25,7 @@ import type {
 export const CONFIG_RULES: readonly ConfigRule[] = [
   rds.replicaManagedPasswordConfig,
   rds.storageThresholdConfig,
+  rds.instanceClassKnownConfig,
   rdsProxy.idleConnectionsConfig,
   ecs.pgbouncerImagePrivateEcr,
   ecs.fargateSizeConfig,

@@ -4,7 +4,7 @@
  * `parseConfig` (nothing is registered from a refused config); plan-level rules run over every planned
  * resource in the offline plan.
  */
-import type { PlatformConfig } from "../infra/config";
+import type { PlatformConfig } from "../spec/keys";
 
 /** Where the rule comes from: an AWS documentation page or API reference, or a provider issue. */
 export interface Source {
@@ -15,7 +15,7 @@ export interface Source {
 /** What a config-level rule sees: the values validated so far (a key that failed validation is absent). */
 export type ConfigView = Partial<PlatformConfig>;
 
-/** One problem a config-level rule finds, in the shape of infra/config.ts's ConfigProblem. */
+/** One problem a config-level rule finds, in the shape of infra/config/'s ConfigProblem. */
 export interface ConfigFinding {
   readonly key: string;
   readonly value: unknown;

@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { lookupInstanceClass } from "../spec/instanceProfile";
 
 export const MOCK_ACCOUNT = "123456789012";
 
@@ -34,24 +35,27 @@ export interface Registration {
   readonly secretInputs: readonly string[];
 }
 
-/** Instance memory in MiB and vCPUs, as `aws.ec2.getInstanceType` reports it. */
-export const INSTANCE_TYPES: Readonly<
-  Record<string, { memorySize: number; vcpus: number; burstable: boolean }>
-> = {
-  "t4g.micro": { memorySize: 1024, vcpus: 2, burstable: true },
-  "t4g.small": { memorySize: 2048, vcpus: 2, burstable: true },
-  "t4g.medium": { memorySize: 4096, vcpus: 2, burstable: true },
-  "t4g.large": { memorySize: 8192, vcpus: 2, burstable: true },
-  "t3.medium": { memorySize: 4096, vcpus: 2, burstable: true },
-  "m6g.large": { memorySize: 8192, vcpus: 2, burstable: false },
-  "m6g.xlarge": { memorySize: 16384, vcpus: 4, burstable: false },
-  "m7g.large": { memorySize: 8192, vcpus: 2, burstable: false },
-  "r6g.large": { memorySize: 16384, vcpus: 2, burstable: false },
-  "r6g.xlarge": { memorySize: 32768, vcpus: 4, burstable: false },
-  "r6g.2xlarge": { memorySize: 65536, vcpus: 8, burstable: false },
-  "r7g.large": { memorySize: 16384, vcpus: 2, burstable: false },
-  "r7g.xlarge": { memorySize: 32768, vcpus: 4, burstable: false },
-};
+/**
+ * What `aws.ec2.getInstanceType` reports for an EC2 type, answered from the same instance profiles the
+ * program and the preflight use (spec/instanceProfile.ts), so every class the preflight accepts plans
+ * offline. A type with no profile is refused the way DescribeInstanceTypes refuses an unknown type
+ * ("InvalidInstanceType ... The following supplied instance types do not exist: [i8ge.xlarge]", quoted in
+ * scylladb/scylla-cluster-tests#12419).
+ */
+export function mockInstanceType(instanceType: string): {
+  memorySize: number;
+  defaultVcpus: number;
+  burstablePerformanceSupported: boolean;
+} {
+  const found = lookupInstanceClass(`db.${instanceType}`);
+  if (found.kind !== "profile") {
+    throw new Error(
+      `InvalidInstanceType: The following supplied instance types do not exist: [${instanceType}] (mock: ${found.reason})`,
+    );
+  }
+  const p = found.profile;
+  return { memorySize: p.memoryMiB, defaultVcpus: p.vcpus, burstablePerformanceSupported: p.burstable };
+}
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -130,17 +134,12 @@ export class MockCloud implements pulumi.runtime.Mocks {
           id: region,
           state: "available",
         };
-      case "aws:ec2/getInstanceType:getInstanceType": {
-        const t = INSTANCE_TYPES[String(inputs.instanceType)];
-        if (!t) throw new Error(`mock: no instance type ${String(inputs.instanceType)} in INSTANCE_TYPES`);
+      case "aws:ec2/getInstanceType:getInstanceType":
         return {
           instanceType: inputs.instanceType,
-          memorySize: t.memorySize,
-          defaultVcpus: t.vcpus,
-          burstablePerformanceSupported: t.burstable,
+          ...mockInstanceType(String(inputs.instanceType)),
           id: inputs.instanceType,
         };
-      }
       case "aws:secretsmanager/getSecretVersion:getSecretVersion":
         // An RDS-managed master secret. MOCK value, not a credential: the tests check it stays secret.
         return {

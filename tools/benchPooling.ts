@@ -13,6 +13,7 @@
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { Client, type ClientConfig } from "pg";
+import { pgbouncerServerConnectionsPerTask } from "../components/pooling/poolSettings";
 import { defaultLocalSettings, type RunningPgBouncer, startPgBouncerForTwin } from "../local/pgbouncer";
 import { startTwin } from "../local/twin";
 
@@ -49,8 +50,10 @@ async function main(): Promise<void> {
 
   const twin = await startTwin();
   // PgBouncer runs only during its own runs: its idle server connections would otherwise take
-  // max_connections slots from the direct runs.
+  // max_connections slots from the direct runs. The settings are the stack's defaults through the same
+  // poolSettings mapping the deployed stack uses; the cap is the same per-task formula the fit check uses.
   const settings = defaultLocalSettings();
+  const serverCap = pgbouncerServerConnectionsPerTask(settings, 1);
   let bouncer: RunningPgBouncer | undefined;
   const ca = readFileSync(twin.caCertPath, "utf8");
   const app = twin.roles.find((r) => r.name === "app_user");
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
     const maxConn = (await admin.query<{ max_connections: string }>("SHOW max_connections")).rows[0]
       .max_connections;
     log(
-      `PostgreSQL max_connections ${maxConn}; PgBouncer pool ${settings.defaultPoolSize}+${settings.reservePoolSize}`,
+      `PostgreSQL max_connections ${maxConn}; PgBouncer pool ${settings.defaultPoolSize}+${settings.reservePoolSize} (at most ${serverCap} server connections for the app role)`,
     );
 
     const config = (port: number): ClientConfig => ({

@@ -22,7 +22,7 @@ export function renderPreflightDoc(): string {
     "or accepts but cannot make work, each rule citing the AWS page, API reference or provider issue (quoting",
     "the API error) it comes from. It is rung 4 of the verification ladder.",
     "",
-    "- **config** rules run inside `parseConfig` (infra/config.ts): a refused combination is reported with the",
+    "- **config** rules run inside `parseConfig` (infra/config/parse.ts): a refused combination is reported with the",
     "  other config problems (key, value, fix, source) and nothing is registered.",
     "- **plan** rules run over every planned resource in the offline plan (`npm run plan`): each violation names",
     "  the rule, the resource (type and name), the fix and the source. An error-level violation makes",

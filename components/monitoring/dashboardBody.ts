@@ -104,8 +104,26 @@ function alarmWidgets(
   });
 }
 
+/**
+ * Refuses an instance whose connection alarm is not strictly below the max_connections line drawn next to
+ * it: both come from one number (spec/instanceProfile.ts, through connectionsThreshold), so a mismatch
+ * means a caller passed numbers from two different sources, and an alarm at or above the limit never fires.
+ */
+function assertConnectionLines(instances: readonly DashboardInstance[]): void {
+  for (const i of instances) {
+    const alarm = i.alarms.find((a) => a.key === "connections-high");
+    if (alarm && !(alarm.threshold < i.maxConnections)) {
+      throw new Error(
+        `dashboard: ${i.identifier}'s connections-high alarm (${alarm.threshold}) is not below its max_connections ` +
+          `(${i.maxConnections}); pass the maxConnections the alarm was sized from.`,
+      );
+    }
+  }
+}
+
 export function dashboardBody(input: DashboardInput): { widgets: Widget[] } {
   const { region } = input;
+  assertConnectionLines(input.instances);
   const rdsRows = (metric: string, stat: string) =>
     input.instances.map(
       (i): MetricRow => [

@@ -4,10 +4,10 @@
  * > 90% utilization"); CloudWatch alarms need absolute values, so these turn percentages into bytes
  * and connection counts for the instance class and storage the stack deploys.
  */
-import { defaultMaxConnections } from "../rds/parameters";
+import { GUIDE_THRESHOLDS as GUIDE } from "../../spec/guide";
+import { connectionLimits, GIB, instanceProfile, MIB } from "../../spec/instanceProfile";
 
-export const MIB = 1024 * 1024;
-export const GIB = 1024 * MIB;
+export { GIB, MIB };
 
 /** Every number an alarm is built from. Percentages are 1–99, durations and counts positive. */
 export interface AlarmThresholds {
@@ -35,20 +35,8 @@ export interface AlarmThresholds {
   readonly authFailures: number;
 }
 
-/** The guide's numbers, then what a DBA adds. The config defaults (`infra/defaults.ts`) are these. */
-export const GUIDE_THRESHOLDS: AlarmThresholds = {
-  cpuPercent: 80,
-  cpuMinutes: 5,
-  freeableMemoryPercent: 10,
-  freeStoragePercent: 20,
-  connectionsPercent: 90,
-  replicaLagSeconds: 10,
-  slowQuerySeconds: 5,
-  maxUsedTransactionIds: 1_000_000_000,
-  diskQueueDepth: 64,
-  cpuCreditBalance: 50,
-  authFailures: 10,
-};
+/** The guide's numbers, then what a DBA adds; they live in spec/guide.ts with the config defaults. */
+export const GUIDE_THRESHOLDS: AlarmThresholds = GUIDE;
 
 const PERCENT_KEYS = [
   "cpuPercent",
@@ -89,18 +77,12 @@ export function validateAlarmThresholds(t: AlarmThresholds): void {
 }
 
 /**
- * The EC2 instance type behind an RDS class: "db.r6g.large" → "r6g.large". `aws.ec2.getInstanceType`
- * reports its memory. RDS classes without an EC2 twin of the same name (none among db.m/r/t/x today;
- * a future RDS-only family would be one) make that lookup fail at preview with the type in the message,
- * which is the clear failure we want rather than a hand-kept table of sizes going stale.
+ * The EC2 instance type behind an RDS class ("db.r6g.large" → "r6g.large", "db.x2g.large" → "x2gd.large"),
+ * from the class's instance profile (spec/instanceProfile.ts); `aws.ec2.getInstanceType` reports its
+ * memory. A class without a profile throws the same config error the preflight gives.
  */
 export function ec2InstanceType(instanceClass: string): string {
-  const m = /^db\.([a-z0-9-]+\.[a-z0-9]+)$/.exec(instanceClass);
-  if (!m)
-    throw new Error(
-      `instanceClass: "${instanceClass}" is not an RDS instance class. Use one such as "db.r6g.large".`,
-    );
-  return m[1];
+  return instanceProfile(instanceClass).ec2InstanceType;
 }
 
 /**
@@ -137,14 +119,15 @@ export function freeStorageThresholdBytes(allocatedStorageGb: number, percent: n
 }
 
 /**
- * `max_connections` in effect and the DatabaseConnections threshold (`percent` of it, rounded down).
- * Unset in the parameter group, RDS uses `LEAST({DBInstanceClassMemory/9531392}, 5000)`.
+ * `max_connections` in effect and the DatabaseConnections threshold (`percent` of it, rounded down, so
+ * strictly below it). Unset in the parameter group, `max_connections` is RDS's default for the class's
+ * memory, from the one formula in spec/instanceProfile.ts that the pool fit and the dashboard also use.
  */
 export function connectionsThreshold(
   memoryMiB: number,
   percent: number,
   maxConnections?: number,
 ): { maxConnections: number; threshold: number } {
-  const max = maxConnections ?? defaultMaxConnections(memoryMiB * MIB);
-  return { maxConnections: max, threshold: Math.floor((max * percent) / 100) };
+  const c = connectionLimits(memoryMiB, percent, maxConnections);
+  return { maxConnections: c.maxConnections, threshold: c.threshold };
 }

@@ -8,7 +8,7 @@
  * role, not even rds_superuser, read access to pg_authid/pg_shadow, so it cannot work against RDS
  * (pgbouncer/pgbouncer#265, #446).
  */
-import type { PgBouncerPoolSettings } from "./poolSettings";
+import { type PgBouncerPoolSettings, pgbouncerServerConnectionsPerTask } from "./poolSettings";
 
 export const PGBOUNCER_PORT = 6432;
 
@@ -61,7 +61,7 @@ export function renderPgbouncerIni(pool: PgBouncerPoolSettings, o: PgBouncerIniO
       `minPoolSize: ${pool.minPoolSize} is above defaultPoolSize ${pool.defaultPoolSize}. Lower it.`,
     );
   }
-  const perUser = pool.defaultPoolSize + pool.reservePoolSize;
+  const perUser = pgbouncerServerConnectionsPerTask(pool, 1);
   const lines = [
     ";; Rendered by components/pooling/pgbouncerConfig.ts; edits are lost.",
     "[databases]",
@@ -148,6 +148,8 @@ export interface StartScriptTlsOptions {
   readonly renewBeforeSeconds: number;
   /** How often the renewer looks at the certificate. @default 3600 */
   readonly checkIntervalSeconds?: number;
+  /** Pause between the three attempts to get the first certificate. @default 5 */
+  readonly retrySeconds?: number;
   /** Must match the CA's key family (ECDSA for an EC_prime256v1 CA). @default "SHA256WITHECDSA" */
   readonly signingAlgorithm?: string;
 }
@@ -257,7 +259,7 @@ export function pgbouncerStartScript(o: StartScriptOptions): string {
     `  echo "pgbouncer-tls: using $arn for $${e.hostname}, $(openssl x509 -noout -enddate -in ${d}/client-tls.crt)" >&2`,
     "}",
     "n=0",
-    `until issue; do n=$((n + 1)); [ "$n" -lt 3 ] || { echo "pgbouncer-tls: no certificate from AWS Private CA; stopping" >&2; exit 1; }; sleep 5; done`,
+    `until issue; do n=$((n + 1)); [ "$n" -lt 3 ] || { echo "pgbouncer-tls: no certificate from AWS Private CA; stopping" >&2; exit 1; }; sleep ${t.retrySeconds ?? 5}; done`,
     "renew() {",
     `  while sleep ${check}; do`,
     `    openssl x509 -checkend ${t.renewBeforeSeconds} -noout -in ${d}/client-tls.crt >/dev/null && continue`,

@@ -3,9 +3,11 @@
  * rendered PgBouncer configuration (in AWS and in the local twin), the app-facing stack outputs, and the
  * check that the pools fit inside the database's `max_connections`.
  *
- * Pure: no Pulumi, no config reading. `infra/pooling.ts` passes the validated config in.
+ * Pure: no Pulumi, no config reading. `poolSettings` is the one mapping from the config's keys to the
+ * settings: `infra/pooling.ts` passes the validated config in, the local twin and the pooling benchmark pass
+ * the stack's defaults, and everything downstream (the fit check included) reads the settings, not the keys.
  */
-import { defaultMaxConnections } from "../rds/parameters";
+import { GUIDE_PGBOUNCER as GUIDE } from "../../spec/guide";
 
 export type PoolerKind = "rds-proxy" | "pgbouncer" | "none";
 
@@ -58,15 +60,8 @@ export interface PoolSettings {
   readonly app: AppPool;
 }
 
-/** The guide's PgBouncer block, except `max_client_conn` (its 100 cannot serve "1000s of clients"). */
-export const GUIDE_PGBOUNCER: PgBouncerPoolSettings = {
-  poolMode: "transaction",
-  maxClientConn: 10_000,
-  defaultPoolSize: 20,
-  minPoolSize: 5,
-  reservePoolSize: 5,
-  reservePoolTimeoutSeconds: 3,
-};
+/** The guide's PgBouncer block, except `max_client_conn`; it lives in spec/guide.ts. */
+export const GUIDE_PGBOUNCER: PgBouncerPoolSettings = GUIDE;
 
 /**
  * Connections kept free of every pooler for people and jobs that must reach the database directly:
@@ -79,18 +74,23 @@ export function defaultAdminReserve(maxConnections: number): number {
 }
 
 /**
- * Max file descriptors PgBouncer needs (its docs: max_client_conn + pool size × databases × users), plus
- * 1024 for logs, DNS and the listening sockets. The task's `nofile` ulimit is set to this.
+ * Server connections one PgBouncer process opens at most: (default + reserve pool) per (database, user),
+ * one database, `pooledRoles` users. The one copy of this formula: the fit check multiplies it by the
+ * tasks, the task's `nofile` adds it to max_client_conn, and pgbouncer.ini caps each role at it (roles 1).
  */
-export function pgbouncerNofile(pg: PgBouncerPoolSettings, pooledRoles: number): number {
-  return pg.maxClientConn + (pg.defaultPoolSize + pg.reservePoolSize) * Math.max(1, pooledRoles) + 1024;
-}
-
-/** Server connections one PgBouncer process opens at most: (default + reserve) per (database, user). */
 export function pgbouncerServerConnectionsPerTask(pg: PgBouncerPoolSettings, pooledRoles: number): number {
   return (pg.defaultPoolSize + pg.reservePoolSize) * Math.max(1, pooledRoles);
 }
 
+/**
+ * Max file descriptors PgBouncer needs (its docs: max_client_conn + pool size × databases × users), plus
+ * 1024 for logs, DNS and the listening sockets. The task's `nofile` ulimit is set to this.
+ */
+export function pgbouncerNofile(pg: PgBouncerPoolSettings, pooledRoles: number): number {
+  return pg.maxClientConn + pgbouncerServerConnectionsPerTask(pg, pooledRoles) + 1024;
+}
+
+/** The config's pool keys → the settings every pooler, the fit check and the app outputs read. */
 export function poolSettings(input: PoolSettingsInput): PoolSettings {
   return {
     pgbouncer: {
@@ -164,7 +164,7 @@ export function appPoolSettingsPooled(
 }
 
 export interface PoolFitInput {
-  /** The instance's `max_connections` (explicit, or RDS's memory-based default). */
+  /** The instance's `max_connections` (explicit, or RDS's memory-based default from spec/instanceProfile.ts). */
   readonly maxConnections: number;
   readonly pooler: PoolerKind;
   /**
@@ -174,10 +174,8 @@ export interface PoolFitInput {
   readonly pgbouncerTasks: number;
   /** Login roles pooled by PgBouncer: each (database, user) pair gets its own pool. @default 1 */
   readonly pooledRoles?: number;
-  readonly defaultPoolSize: number;
-  readonly reservePoolSize: number;
-  readonly proxyMaxConnectionsPercent: number;
-  readonly proxyMaxIdleConnectionsPercent?: number;
+  /** The pool settings (`poolSettings(config)`), exactly what the poolers are configured with. */
+  readonly settings: Pick<PoolSettings, "pgbouncer" | "proxy">;
   /** Connections left to admins and migrations. @default defaultAdminReserve(maxConnections) */
   readonly adminReserve?: number;
 }
@@ -197,10 +195,11 @@ export function validatePoolFit(input: PoolFitInput): PoolFitProblem[] {
   const m = input.maxConnections;
   const reserve = input.adminReserve ?? defaultAdminReserve(m);
   const room = m - reserve;
+  const pg = input.settings.pgbouncer;
+  const proxy = input.settings.proxy;
   if (input.pooler === "pgbouncer") {
     const roles = Math.max(1, input.pooledRoles ?? 1);
-    const perTask = (input.defaultPoolSize + input.reservePoolSize) * roles;
-    const total = perTask * input.pgbouncerTasks;
+    const total = pgbouncerServerConnectionsPerTask(pg, roles) * input.pgbouncerTasks;
     if (total > room) {
       problems.push({
         keys: [
@@ -211,29 +210,29 @@ export function validatePoolFit(input: PoolFitInput): PoolFitProblem[] {
         ],
         message:
           `PgBouncer can open ${total} server connections (${input.pgbouncerTasks} tasks during a deployment × ` +
-          `(pgbouncerDefaultPoolSize ${input.defaultPoolSize} + pgbouncerReservePoolSize ${input.reservePoolSize}) × ` +
+          `(pgbouncerDefaultPoolSize ${pg.defaultPoolSize} + pgbouncerReservePoolSize ${pg.reservePoolSize}) × ` +
           `${roles} pooled role(s)), but max_connections ${m} leaves ${room} after ${reserve} reserved for admin ` +
           `sessions and migrations. Lower the pool sizes or pgbouncerDesiredCount, or raise maxConnections / instanceClass.`,
       });
     }
   }
   if (input.pooler === "rds-proxy") {
-    const share = Math.floor((m * input.proxyMaxConnectionsPercent) / 100);
+    const share = Math.floor((m * proxy.maxConnectionsPercent) / 100);
     if (share > room) {
       const maxPercent = Math.max(0, Math.floor((room * 100) / m));
       problems.push({
         keys: ["proxyMaxConnectionsPercent", "maxConnections"],
         message:
-          `RDS Proxy may open ${share} connections (proxyMaxConnectionsPercent ${input.proxyMaxConnectionsPercent}% of ` +
+          `RDS Proxy may open ${share} connections (proxyMaxConnectionsPercent ${proxy.maxConnectionsPercent}% of ` +
           `max_connections ${m}), but only ${room} are left after ${reserve} reserved for admin sessions and ` +
           `migrations. Set proxyMaxConnectionsPercent to ${maxPercent} or less, or raise maxConnections / instanceClass.`,
       });
     }
-    const idle = input.proxyMaxIdleConnectionsPercent;
-    if (idle !== undefined && idle > input.proxyMaxConnectionsPercent) {
+    const idle = proxy.maxIdleConnectionsPercent;
+    if (idle > proxy.maxConnectionsPercent) {
       problems.push({
         keys: ["proxyMaxIdleConnectionsPercent", "proxyMaxConnectionsPercent"],
-        message: `proxyMaxIdleConnectionsPercent ${idle} is above proxyMaxConnectionsPercent ${input.proxyMaxConnectionsPercent}; RDS rejects it. Lower it.`,
+        message: `proxyMaxIdleConnectionsPercent ${idle} is above proxyMaxConnectionsPercent ${proxy.maxConnectionsPercent}; RDS rejects it. Lower it.`,
       });
     }
   }
@@ -254,13 +253,4 @@ export function assertPoolFit(input: PoolFitInput): void {
       `Pool settings do not fit the database: ${problems.map((p) => `[${p.keys.join(", ")}] ${p.message}`).join(" ")}`,
     );
   }
-}
-
-/**
- * `max_connections` RDS gives an instance with `memoryMiB` of nominal memory. DBInstanceClassMemory is
- * the nominal memory less what the OS and RDS processes keep (not published); we assume 10% less so the
- * fit check errs on the safe side.
- */
-export function maxConnectionsForMemoryMiB(memoryMiB: number): number {
-  return defaultMaxConnections(Math.floor(memoryMiB * 1024 * 1024 * 0.9));
 }

@@ -1,4 +1,10 @@
 /** Amazon RDS for PostgreSQL: instances, read replicas, parameter groups, storage, windows, logs. */
+import {
+  CLASS_SUPPORT,
+  INSTANCE_CLASS_FIX,
+  instanceClassProblem,
+  lookupInstanceClass,
+} from "../../spec/instanceProfile";
 import type { ConfigRule, PlanFinding, PlannedResource, PlanRule, Source } from "../types";
 import { arnRegion, list, num, ofType, regionOf, str, T } from "./util";
 
@@ -85,6 +91,23 @@ export const storageThresholdConfig: ConfigRule = {
         message: `is less than 10% above allocatedStorageGb (${a}); RDS needs at least ${least}.`,
       },
     ];
+  },
+};
+
+export const instanceClassKnownConfig: ConfigRule = {
+  id: "rds.instanceClass.known.config",
+  level: "config",
+  title: "The instance class is one RDS offers for PostgreSQL 14+ and whose memory the platform can size",
+  source: CLASS_SUPPORT,
+  fix: INSTANCE_CLASS_FIX,
+  // Without a profile the class's memory (hence max_connections, the pool fit and the connection alarm)
+  // is unknown until AWS answers mid-deployment, or never: refuse it here, naming the value and the fix.
+  check: (c) => {
+    if (c.instanceClass === undefined) return [];
+    const found = lookupInstanceClass(c.instanceClass);
+    return found.kind === "profile"
+      ? []
+      : [{ key: "instanceClass", value: c.instanceClass, message: instanceClassProblem(found) }];
   },
 };
 

@@ -105,7 +105,7 @@ describe("monitoring (dev: db.t4g.medium, 20 GiB, no replica, no pooler)", () =>
     );
   });
 
-  it("alarms with the guide's thresholds sized from 4096 MiB, 20 GiB and max_connections 450", () => {
+  it("alarms with the guide's thresholds sized from 4096 MiB, 20 GiB and max_connections 399 (90%: 359)", () => {
     expect(spec(r, `${id}-cpu-high`)).toEqual([
       "AWS/RDS",
       "CPUUtilization",
@@ -151,7 +151,7 @@ describe("monitoring (dev: db.t4g.medium, 20 GiB, no replica, no pooler)", () =>
       5,
       5,
       "GreaterThanThreshold",
-      405,
+      359,
       "missing",
     ]);
     expect(spec(r, `${id}-slow-queries`)).toEqual([
@@ -381,7 +381,7 @@ describe("monitoring (prod: db.r6g.large, 100 GiB, no replica, RDS Proxy)", () =
     ]);
   });
 
-  it("alarms on the RDS Proxy pool (75% of 1802 = 1351), pinned sessions and refused logins", () => {
+  it("alarms on the RDS Proxy pool (75% of 1684 = 1263), pinned sessions and refused logins", () => {
     const proxy = { ProxyName: "verscienta-prod-proxy" };
     expect(spec(r, "verscienta-prod-pooler-rds-proxy-pool-high")).toEqual([
       "AWS/RDS",
@@ -392,7 +392,7 @@ describe("monitoring (prod: db.r6g.large, 100 GiB, no replica, RDS Proxy)", () =
       5,
       5,
       "GreaterThanThreshold",
-      1215,
+      1136,
       "missing",
     ]);
     expect(spec(r, "verscienta-prod-pooler-rds-proxy-pinned-sessions")).toEqual([
@@ -404,7 +404,7 @@ describe("monitoring (prod: db.r6g.large, 100 GiB, no replica, RDS Proxy)", () =
       5,
       5,
       "GreaterThanThreshold",
-      675,
+      631,
       "missing",
     ]);
     expect(spec(r, "verscienta-prod-pooler-rds-proxy-auth-failures")).toEqual([

@@ -317,6 +317,8 @@ async function startEcsScript(
       validityDays: o.validityDays ?? 6,
       renewBeforeSeconds: o.renewBeforeSeconds ?? 3 * 86_400,
       checkIntervalSeconds: 1,
+      // The refusal test waits out every retry; the real task pauses 5 s (the default) between them.
+      retrySeconds: 1,
     },
   });
   const output: string[] = [];

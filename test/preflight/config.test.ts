@@ -46,6 +46,22 @@ const cases: {
       "maxAllocatedStorageGb: 105 is less than 10% above allocatedStorageGb (100); RDS needs at least 110.",
   },
   {
+    rule: "rds.instanceClass.known.config",
+    why: "the class is db.m4.large, which RDS offers only below PostgreSQL 13",
+    stack: "dev",
+    config: { instanceClass: "db.m4.large" },
+    expect:
+      'instanceClass: "db.m4.large" is not a class this platform can run: RDS offers it only for PostgreSQL lower than 13; this platform runs 14 or later.',
+  },
+  {
+    rule: "rds.instanceClass.known.config",
+    why: "the class's family has no memory rule (a typo)",
+    stack: "prod",
+    config: { instanceClass: "db.q6g.large" },
+    expect:
+      'instanceClass: "db.q6g.large" has no instance profile: the family q6g is not one the rules size (m5+, r5+, t3, t4g, x2+), so its memory and max_connections cannot be sized. Use a current RDS for PostgreSQL class such as "db.r6g.large", "db.m7g.large" or "db.t4g.medium"; a new family needs its memory per vCPU added to spec/instanceProfile.ts. (preflight rds.instanceClass.known.config; ',
+  },
+  {
     rule: "rdsProxy.idleConnections.config",
     why: "proxy idle connections exceed its limit",
     stack: "prod",

@@ -9,6 +9,7 @@ describe("the preflight roster", () => {
     expect(ALL_RULES.map((r) => `${r.level} ${r.id}`)).toEqual([
       "config rds.replica.managedMasterPassword.config",
       "config rds.storage.autoscalingThreshold.config",
+      "config rds.instanceClass.known.config",
       "config rdsProxy.idleConnections.config",
       "config ecs.pgbouncerImage.privateEcr.config",
       "config ecs.fargate.cpuMemory.config",

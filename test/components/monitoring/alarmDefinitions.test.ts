@@ -82,7 +82,7 @@ describe("instance alarm definitions", () => {
         21_474_836_480,
         "missing",
       ],
-      "connections-high": ["DatabaseConnections", "Maximum", 60, 5, "GreaterThanThreshold", 1621, "missing"],
+      "connections-high": ["DatabaseConnections", "Maximum", 60, 5, "GreaterThanThreshold", 1515, "missing"],
       "replica-lag-high": ["ReplicaLag", "Maximum", 60, 5, "GreaterThanThreshold", 10, "breaching"],
       "slow-queries": [
         "SlowQueries-x-db-replica-1",
@@ -132,25 +132,25 @@ describe("instance alarm definitions", () => {
 });
 
 describe("pooler alarm definitions", () => {
-  it("sizes RDS Proxy alarms from its share of max_connections", () => {
-    expect(proxyPoolSize(1802, 75)).toBe(1351);
+  it("sizes RDS Proxy alarms from its share of max_connections (db.r6g.large: 1684)", () => {
+    expect(proxyPoolSize(1684, 75)).toBe(1263);
     const ds = poolerAlarmDefinitions({
       kind: "rds-proxy",
       namePrefix: "s",
       proxyName: "p",
-      maxConnections: 1802,
+      maxConnections: 1684,
       proxyMaxConnectionsPercent: 75,
       pinnedSessionsPercent: 50,
       thresholds: GUIDE_THRESHOLDS,
     });
     expect(ds.map((d) => [d.alarmName, d.metricName, d.dimensions, d.statistic, d.threshold])).toEqual([
-      ["s-rds-proxy-pool-high", "DatabaseConnections", { ProxyName: "p" }, "Maximum", 1215],
+      ["s-rds-proxy-pool-high", "DatabaseConnections", { ProxyName: "p" }, "Maximum", 1136],
       [
         "s-rds-proxy-pinned-sessions",
         "DatabaseConnectionsCurrentlySessionPinned",
         { ProxyName: "p" },
         "Maximum",
-        675,
+        631,
       ],
       ["s-rds-proxy-auth-failures", "ClientConnectionsSetupFailedAuth", { ProxyName: "p" }, "Sum", 10],
     ]);
@@ -220,8 +220,8 @@ describe("dashboardBody", () => {
     region: "us-east-1",
     title: "t",
     instances: [
-      { identifier: "p", replica: false, maxConnections: 1802, alarms: primary },
-      { identifier: "r", replica: true, maxConnections: 1802, alarms: replica },
+      { identifier: "p", replica: false, maxConnections: 1684, alarms: primary },
+      { identifier: "r", replica: true, maxConnections: 1684, alarms: replica },
     ],
     pooler: { kind: "none", alarms: [] },
     alarmArns: ["arn:1", "arn:2"],
@@ -257,11 +257,25 @@ describe("dashboardBody", () => {
   it("draws connections against the alarm threshold and each instance's max_connections", () => {
     expect(widget("Connections vs max_connections (guide: connection pool)").annotations).toEqual({
       horizontal: [
-        { label: "alarm above 1621", value: 1621 },
-        { label: "p max_connections", value: 1802 },
-        { label: "r max_connections", value: 1802 },
+        { label: "alarm above 1515", value: 1515 },
+        { label: "p max_connections", value: 1684 },
+        { label: "r max_connections", value: 1684 },
       ],
     });
+  });
+
+  it("refuses a max_connections line at or below the connection alarm (numbers from two sources)", () => {
+    expect(() =>
+      dashboardBody({
+        region: "us-east-1",
+        title: "t",
+        instances: [{ identifier: "p", replica: false, maxConnections: 1515, alarms: primary }],
+        pooler: { kind: "none", alarms: [] },
+        alarmArns: [],
+      }),
+    ).toThrow(
+      "dashboard: p's connections-high alarm (1515) is not below its max_connections (1515); pass the maxConnections the alarm was sized from.",
+    );
   });
 
   it("draws replica lag for the replica only", () => {

@@ -10,14 +10,15 @@ import {
 } from "../../../components/monitoring/thresholds";
 
 describe("thresholds", () => {
-  it("maps an RDS class to its EC2 instance type by dropping db.", () => {
+  it("maps an RDS class to its EC2 twin (db.x2g runs on EC2's x2gd)", () => {
     expect(ec2InstanceType("db.r6g.large")).toBe("r6g.large");
     expect(ec2InstanceType("db.t4g.medium")).toBe("t4g.medium");
+    expect(ec2InstanceType("db.x2g.xlarge")).toBe("x2gd.xlarge");
   });
 
   it("fails when the instance class has no db. prefix", () => {
     expect(() => ec2InstanceType("r6g.large")).toThrow(
-      'instanceClass: "r6g.large" is not an RDS instance class',
+      'instanceClass: "r6g.large" has no instance profile: it is not of the form "db.<family>.<size>"',
     );
   });
 
@@ -40,9 +41,9 @@ describe("thresholds", () => {
     expect(freeStorageThresholdBytes(100, 20)).toBe(21_474_836_480);
   });
 
-  it("uses RDS's LEAST(memory/9531392, 5000) default for max_connections", () => {
-    expect(connectionsThreshold(4096, 90)).toEqual({ maxConnections: 450, threshold: 405 });
-    expect(connectionsThreshold(16384, 90)).toEqual({ maxConnections: 1802, threshold: 1621 });
+  it("uses RDS's LEAST(DBInstanceClassMemory/9531392, 5000) default, the memory less what RDS keeps", () => {
+    expect(connectionsThreshold(4096, 90)).toEqual({ maxConnections: 399, threshold: 359 });
+    expect(connectionsThreshold(16384, 90)).toEqual({ maxConnections: 1684, threshold: 1515 });
     expect(connectionsThreshold(1_048_576, 90)).toEqual({ maxConnections: 5000, threshold: 4500 });
   });
 

@@ -4,24 +4,28 @@ import {
   assertPoolFit,
   defaultAdminReserve,
   GUIDE_PGBOUNCER,
-  maxConnectionsForMemoryMiB,
+  type PoolSettings,
   pgbouncerNofile,
+  pgbouncerServerConnectionsPerTask,
   poolSettings,
   proxyConnectionPoolConfig,
   validatePoolFit,
 } from "../../../components/pooling/poolSettings";
-import { APP_POOL, COMMON_DEFAULTS } from "../../../infra/defaults";
+import { defaultLocalSettings } from "../../../local/pgbouncer";
+import { APP_POOL } from "../../../spec/guide";
+import { instanceProfile } from "../../../spec/instanceProfile";
+import { DEFAULTS } from "../../../spec/keys";
 
 const input = {
-  pgbouncerMaxClientConn: COMMON_DEFAULTS.pgbouncerMaxClientConn,
-  pgbouncerDefaultPoolSize: COMMON_DEFAULTS.pgbouncerDefaultPoolSize,
-  pgbouncerMinPoolSize: COMMON_DEFAULTS.pgbouncerMinPoolSize,
-  pgbouncerReservePoolSize: COMMON_DEFAULTS.pgbouncerReservePoolSize,
-  pgbouncerReservePoolTimeoutSeconds: COMMON_DEFAULTS.pgbouncerReservePoolTimeoutSeconds,
-  proxyMaxConnectionsPercent: COMMON_DEFAULTS.proxyMaxConnectionsPercent,
-  proxyMaxIdleConnectionsPercent: COMMON_DEFAULTS.proxyMaxIdleConnectionsPercent,
-  proxyIdleClientTimeoutSeconds: COMMON_DEFAULTS.proxyIdleClientTimeoutSeconds,
-  proxyConnectionBorrowTimeoutSeconds: COMMON_DEFAULTS.proxyConnectionBorrowTimeoutSeconds,
+  pgbouncerMaxClientConn: DEFAULTS.pgbouncerMaxClientConn,
+  pgbouncerDefaultPoolSize: DEFAULTS.pgbouncerDefaultPoolSize,
+  pgbouncerMinPoolSize: DEFAULTS.pgbouncerMinPoolSize,
+  pgbouncerReservePoolSize: DEFAULTS.pgbouncerReservePoolSize,
+  pgbouncerReservePoolTimeoutSeconds: DEFAULTS.pgbouncerReservePoolTimeoutSeconds,
+  proxyMaxConnectionsPercent: DEFAULTS.proxyMaxConnectionsPercent,
+  proxyMaxIdleConnectionsPercent: DEFAULTS.proxyMaxIdleConnectionsPercent,
+  proxyIdleClientTimeoutSeconds: DEFAULTS.proxyIdleClientTimeoutSeconds,
+  proxyConnectionBorrowTimeoutSeconds: DEFAULTS.proxyConnectionBorrowTimeoutSeconds,
   appPool: APP_POOL.prod,
 };
 
@@ -50,6 +54,16 @@ describe("poolSettings", () => {
 
   it("sizes the open-files limit above max_client_conn plus the server pools", () => {
     expect(pgbouncerNofile(GUIDE_PGBOUNCER, 2)).toBe(10_000 + 25 * 2 + 1024);
+  });
+
+  it("counts (default + reserve pool) server connections per pooled role and task, at least one role", () => {
+    expect(pgbouncerServerConnectionsPerTask(GUIDE_PGBOUNCER, 2)).toBe(50);
+    expect(pgbouncerServerConnectionsPerTask(GUIDE_PGBOUNCER, 0)).toBe(25);
+  });
+
+  it("gives the local twin (and the pooling benchmark) the stack defaults through the same mapping", () => {
+    expect(defaultLocalSettings()).toEqual(poolSettings({ ...DEFAULTS, appPool: APP_POOL.dev }).pgbouncer);
+    expect(defaultLocalSettings()).toEqual(GUIDE_PGBOUNCER);
   });
 });
 
@@ -83,26 +97,32 @@ describe("appPoolSettingsPooled", () => {
 });
 
 describe("validatePoolFit", () => {
+  const settings = poolSettings(input);
+  const withPool = (
+    pg: Partial<PoolSettings["pgbouncer"]>,
+    proxy: Partial<PoolSettings["proxy"]> = {},
+  ): Pick<PoolSettings, "pgbouncer" | "proxy"> => ({
+    pgbouncer: { ...settings.pgbouncer, ...pg },
+    proxy: { ...settings.proxy, ...proxy },
+  });
   const base = {
     pooler: "pgbouncer" as const,
     pgbouncerTasks: 4,
     pooledRoles: 2,
-    defaultPoolSize: 20,
-    reservePoolSize: 5,
-    proxyMaxConnectionsPercent: 75,
-    proxyMaxIdleConnectionsPercent: 50,
+    settings,
   };
 
   it("accepts the prod defaults on db.r6g.large (16 GiB) and the dev defaults on db.t4g.medium", () => {
-    expect(maxConnectionsForMemoryMiB(16_384)).toBe(1622);
-    expect(maxConnectionsForMemoryMiB(4096)).toBe(405);
-    expect(validatePoolFit({ ...base, maxConnections: 1622 })).toEqual([]);
-    expect(validatePoolFit({ ...base, pooler: "rds-proxy", maxConnections: 405 })).toEqual([]);
+    const prod = instanceProfile("db.r6g.large").maxConnections;
+    const dev = instanceProfile("db.t4g.medium").maxConnections;
+    expect([prod, dev]).toEqual([1684, 399]);
+    expect(validatePoolFit({ ...base, maxConnections: prod })).toEqual([]);
+    expect(validatePoolFit({ ...base, pooler: "rds-proxy", maxConnections: dev })).toEqual([]);
   });
 
   it("reserves at least 15 connections for admins and migrations, 10% on large instances", () => {
     expect(defaultAdminReserve(100)).toBe(15);
-    expect(defaultAdminReserve(1622)).toBe(163);
+    expect(defaultAdminReserve(1684)).toBe(169);
   });
 
   it("fails when PgBouncer tasks × (default + reserve) exceed max_connections less the admin reserve", () => {
@@ -116,7 +136,18 @@ describe("validatePoolFit", () => {
       "maxConnections",
     ]);
     expect(problems[0].message).toContain("PgBouncer can open 200 server connections");
+    expect(problems[0].message).toContain("(pgbouncerDefaultPoolSize 20 + pgbouncerReservePoolSize 5)");
     expect(problems[0].message).toContain("max_connections 150 leaves 135 after 15 reserved");
+  });
+
+  it("counts the pool sizes the settings carry, not the guide's", () => {
+    // 4 tasks × (30 + 10) × 2 roles = 320 > 300 - 30
+    const problems = validatePoolFit({
+      ...base,
+      settings: withPool({ defaultPoolSize: 30, reservePoolSize: 10 }),
+      maxConnections: 300,
+    });
+    expect(problems[0].message).toContain("PgBouncer can open 320 server connections");
   });
 
   it("fits exactly at the boundary", () => {
@@ -129,7 +160,7 @@ describe("validatePoolFit", () => {
       ...base,
       pooler: "rds-proxy",
       maxConnections: 100,
-      proxyMaxConnectionsPercent: 90,
+      settings: withPool({}, { maxConnectionsPercent: 90 }),
     });
     expect(problems.map((p) => p.keys)).toEqual([["proxyMaxConnectionsPercent", "maxConnections"]]);
     expect(problems[0].message).toContain("RDS Proxy may open 90 connections");
@@ -141,8 +172,7 @@ describe("validatePoolFit", () => {
       ...base,
       pooler: "rds-proxy",
       maxConnections: 1000,
-      proxyMaxConnectionsPercent: 50,
-      proxyMaxIdleConnectionsPercent: 60,
+      settings: withPool({}, { maxConnectionsPercent: 50, maxIdleConnectionsPercent: 60 }),
     });
     expect(problems.map((p) => p.keys)).toEqual([
       ["proxyMaxIdleConnectionsPercent", "proxyMaxConnectionsPercent"],
