@@ -17,9 +17,9 @@ import {
   RoleSecret,
   RotationFunction,
 } from "../components/postgres";
+import { masterSecretRotation } from "../components/rds";
 import type { PlatformConfig } from "./config";
-import type { AccessResult, LoginSecret } from "./contracts";
-import type { Core } from "./program";
+import type { AccessResult, Core, LoginSecret } from "./contracts";
 
 /** The access model for this stack's config. */
 export function stackAccessModel(cfg: PlatformConfig): AccessModel {
@@ -71,9 +71,9 @@ export function buildAccess(core: Core): AccessResult {
   const model = stackAccessModel(cfg);
 
   // RDS manages the master password (manageMasterUserPassword); this only sets how often it rotates.
-  new aws.secretsmanager.SecretRotation(`${name}-master-rotation`, {
-    secretId: primary.masterSecretArn,
-    rotationRules: { automaticallyAfterDays: cfg.masterPasswordRotationDays },
+  masterSecretRotation(`${name}-master-rotation`, {
+    secretArn: primary.masterSecretArn,
+    days: cfg.masterPasswordRotationDays,
   });
 
   const secrets: Record<string, RoleSecret> = {};
@@ -133,14 +133,18 @@ export function buildAccess(core: Core): AccessResult {
               cidr !== undefined ? cidr : aws.ec2.getVpc({ id: vpcId }).then((v) => v.cidrBlock),
             ) as pulumi.Output<string>,
           databaseSecurityGroupId: network.securityGroupId,
-          allowFromSecurityGroup: (rule, sg, description) =>
-            network.allowFromSecurityGroup(rule, sg, description),
         },
         kmsKeyArn: key.keyArn,
         masterSecretArn: primary.masterSecretArn,
         masterSecretKmsKeyArn: key.keyArn,
         tags,
       });
+      // The database admits the function the way it admits the poolers: the network owns the rule.
+      network.allowFromSecurityGroup(
+        `${name}-rotation-db-from-rotation`,
+        rotation.securityGroupId,
+        "the Secrets Manager rotation function",
+      );
       for (const r of passwordRoles) {
         rotation.rotate(
           `${name}-${r.name}-rotation`,

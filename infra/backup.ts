@@ -11,8 +11,7 @@ import {
   MIN_RETENTION_DAYS,
   RestoreTesting,
 } from "../components/backup";
-import type { BackupResult, StackOutputs } from "./contracts";
-import type { Core } from "./program";
+import type { BackupResult, Core, StackOutputs } from "./contracts";
 
 export function buildBackup(core: Core, topicArn: pulumi.Output<string>): BackupResult {
   const { name, cfg, tags, primary, protect } = core;

@@ -1,12 +1,32 @@
 /**
- * What each part of the stack hands to the next, in the order `buildPlatform` composes them:
+ * What each build step hands to the next, in the order `buildPlatform` (program.ts) composes them:
  * core → access (roles, login secrets) → pooling (RDS Proxy or PgBouncer) → monitoring (topic, alarms)
  * → backups (vault, plans, DR copies; notifications to the alarm topic).
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { EncryptionKey } from "../components/kms";
+import type { DatabaseNetwork } from "../components/network";
+import type { PostgresInstance, PostgresParameterGroup, ReadReplica } from "../components/rds";
+import type { PlatformConfig } from "./config";
 
 /** Stack outputs a part contributes (merged into the stack's outputs). */
 export type StackOutputs = Record<string, pulumi.Input<unknown>>;
+
+/** What core.ts builds: everything later parts of the stack (access, pooling, monitoring, backups) compose with. */
+export interface Core {
+  readonly name: string;
+  readonly cfg: PlatformConfig;
+  readonly tags: Record<string, string>;
+  readonly accountId: pulumi.Output<string>;
+  readonly partition: pulumi.Output<string>;
+  readonly key: EncryptionKey;
+  readonly network: DatabaseNetwork;
+  readonly parameterGroup: PostgresParameterGroup;
+  readonly primary: PostgresInstance;
+  readonly replicas: ReadReplica[];
+  /** Protect stateful resources (prod). */
+  readonly protect: boolean;
+}
 
 /** A login role's Secrets Manager secret (JSON: username, password, engine, host, port, dbname). */
 export interface LoginSecret {

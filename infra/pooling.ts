@@ -5,19 +5,19 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ec2InstanceType } from "../components/monitoring/thresholds";
 import {
   appPoolSettingsPooled,
   assertPoolFit,
   defaultAdminReserve,
-  maxConnectionsForMemoryMiB,
   PGBOUNCER_DEPLOYMENT_MAX_PERCENT,
   PgBouncerService,
   type PoolFitInput,
   poolSettings,
   RdsProxy,
 } from "../components/pooling";
-import type { AccessResult, PoolingResult, StackOutputs } from "./contracts";
-import type { Core } from "./program";
+import { maxConnectionsForMemoryMiB } from "../spec/instanceProfile";
+import type { AccessResult, Core, PoolingResult, StackOutputs } from "./contracts";
 
 /** max_connections as the fit check sees it, and the numbers it compared (an output for auditors). */
 interface PoolFit {
@@ -69,14 +69,12 @@ export function buildPooling(core: Core, access: AccessResult): PoolingResult {
     pooler: cfg.pooler,
     pgbouncerTasks: Math.ceil((cfg.pgbouncerDesiredCount * PGBOUNCER_DEPLOYMENT_MAX_PERCENT) / 100),
     pooledRoles: pooledSecrets.length,
-    defaultPoolSize: cfg.pgbouncerDefaultPoolSize,
-    reservePoolSize: cfg.pgbouncerReservePoolSize,
-    proxyMaxConnectionsPercent: cfg.proxyMaxConnectionsPercent,
-    proxyMaxIdleConnectionsPercent: cfg.proxyMaxIdleConnectionsPercent,
+    settings,
   });
   // With an explicit maxConnections the check runs now, before anything is registered. Otherwise
-  // max_connections follows the class's memory, which only an invoke knows: the check runs inside an
-  // apply that the pool resources wait for, so a config that cannot fit fails before they exist.
+  // max_connections follows the class's memory, which AWS reports (the same lookup, and the same formula
+  // in spec/instanceProfile.ts, that size the connection alarm and the dashboard): the check runs inside
+  // an apply that the pool resources wait for, so a config that cannot fit fails before they exist.
   let fit: pulumi.Output<PoolFit>;
   if (cfg.maxConnections !== undefined) {
     assertPoolFit(fitInput(cfg.maxConnections));
@@ -86,7 +84,7 @@ export function buildPooling(core: Core, access: AccessResult): PoolingResult {
       adminReserve: defaultAdminReserve(cfg.maxConnections),
     });
   } else {
-    const instanceType = cfg.instanceClass.replace(/^db\./, "");
+    const instanceType = ec2InstanceType(cfg.instanceClass);
     fit = aws.ec2.getInstanceTypeOutput({ instanceType }).memorySize.apply((mib) => {
       const m = maxConnectionsForMemoryMiB(mib);
       return {

@@ -1,158 +1,19 @@
 /**
- * The composition root: reads the validated config once, builds the platform from the components, and
- * returns the stack outputs. `infra/index.ts` exports them; the tests and the offline plan call `main`.
+ * The composition root: reads the validated config once, runs the build steps in order (core.ts, then
+ * access, pooling, monitoring, backup; what each hands to the next is in contracts.ts) and returns the
+ * stack outputs. It creates no resource itself. `infra/index.ts` exports the outputs; the tests and the
+ * offline plan call `main`.
  */
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey } from "../components/kms";
-import { DatabaseNetwork } from "../components/network";
-import { PostgresInstance, PostgresParameterGroup, ReadReplica } from "../components/rds";
 import { buildAccess } from "./access";
 import { buildBackup } from "./backup";
 import { loadConfig, type PlatformConfig } from "./config";
 import type { StackOutputs } from "./contracts";
-import { BASE_TAGS } from "./defaults";
+import { buildCore } from "./core";
 import { buildMonitoring } from "./monitoring";
 import { buildPooling } from "./pooling";
 
-/** Everything later parts of the stack (access, pooling, monitoring, backups) compose with. */
-export interface Core {
-  readonly name: string;
-  readonly cfg: PlatformConfig;
-  readonly tags: Record<string, string>;
-  readonly accountId: pulumi.Output<string>;
-  readonly partition: pulumi.Output<string>;
-  readonly key: EncryptionKey;
-  readonly network: DatabaseNetwork;
-  readonly parameterGroup: PostgresParameterGroup;
-  readonly primary: PostgresInstance;
-  readonly replicas: ReadReplica[];
-  /** Protect stateful resources (prod). */
-  readonly protect: boolean;
-}
-
 export type PlatformOutputs = StackOutputs;
-
-/** Interface endpoints a new isolated VPC needs for what runs inside it. */
-function endpointsFor(cfg: PlatformConfig): string[] {
-  const eps = ["secretsmanager", "logs", "kms", "sts", "monitoring"];
-  // PgBouncer on Fargate in a VPC with no internet route: pulling from private ECR needs the `ecr.api`
-  // and `ecr.dkr` interface endpoints plus the S3 gateway endpoint (image layers live in S3), and the
-  // awslogs driver needs `logs` (Amazon ECR interface VPC endpoints (AWS PrivateLink), Considerations,
-  // https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html). DatabaseNetwork adds
-  // the S3 gateway whenever it creates interface endpoints; `logs` and `secretsmanager` (the pooled
-  // roles' passwords) are above. `acm-pca`: the task issues its server certificate from the stack's
-  // private CA (AWS Private CA VPC endpoints (AWS PrivateLink),
-  // https://docs.aws.amazon.com/privateca/latest/userguide/vpc-endpoints.html).
-  if (cfg.pooler === "pgbouncer") eps.push("ecr.api", "ecr.dkr", "acm-pca");
-  return eps;
-}
-
-/** Builds the core: key, network, parameter group, primary instance and read replicas. */
-export function buildCore(cfg: PlatformConfig, name: string): Core {
-  const protect = cfg.environment === "prod";
-  const tags = { ...BASE_TAGS, Environment: cfg.environment, Stack: name };
-  const identity = aws.getCallerIdentityOutput({});
-  const partition = aws.getPartitionOutput({}).partition;
-
-  const key = new EncryptionKey(name, {
-    accountId: identity.accountId,
-    region: cfg.region,
-    partition,
-    aliasName: `${name}-postgres`,
-    protect,
-    tags,
-  });
-
-  const network = new DatabaseNetwork(name, {
-    accountId: identity.accountId,
-    vpcId: cfg.vpcId,
-    privateSubnetIds: cfg.vpcId ? [...cfg.privateSubnetIds] : undefined,
-    vpcCidr: cfg.vpcCidr,
-    availabilityZones: cfg.vpcId ? undefined : aws.getAvailabilityZonesOutput({ state: "available" }).names,
-    availabilityZoneCount: cfg.environment === "prod" ? 3 : 2,
-    allowedSecurityGroupIds: [...cfg.allowedSecurityGroupIds],
-    allowedCidrs: [...cfg.allowedCidrs],
-    kmsKeyArn: key.keyArn,
-    logRetentionDays: cfg.logRetentionDays,
-    interfaceEndpoints: endpointsFor(cfg),
-    region: cfg.region,
-    protect,
-    tags,
-  });
-
-  const parameterGroup = new PostgresParameterGroup(name, {
-    engineVersion: cfg.engineVersion,
-    pgauditEnabled: cfg.pgauditEnabled,
-    pgauditLog: cfg.pgauditLog,
-    maxConnections: cfg.maxConnections,
-    tags,
-  });
-
-  const primary = new PostgresInstance(name, {
-    accountId: identity.accountId,
-    identifier: `${name}-db`,
-    engineVersion: cfg.engineVersion,
-    instanceClass: cfg.instanceClass,
-    allocatedStorageGb: cfg.allocatedStorageGb,
-    maxAllocatedStorageGb: cfg.maxAllocatedStorageGb,
-    databaseName: cfg.databaseName,
-    masterUsername: cfg.masterUsername,
-    kmsKeyArn: key.keyArn,
-    subnetGroupName: network.subnetGroupName,
-    securityGroupIds: [network.securityGroupId],
-    parameterGroupName: parameterGroup.name,
-    caCertIdentifier: cfg.caCertIdentifier,
-    multiAz: cfg.multiAz,
-    deletionProtection: cfg.deletionProtection,
-    backupRetentionDays: cfg.backupRetentionDays,
-    backupWindow: cfg.backupWindow,
-    maintenanceWindow: cfg.maintenanceWindow,
-    engineLifecycleSupport: cfg.engineLifecycleSupport,
-    logRetentionDays: cfg.logRetentionDays,
-    monitoringIntervalSeconds: cfg.monitoringIntervalSeconds,
-    performanceInsightsRetentionDays: cfg.performanceInsightsRetentionDays,
-    protect,
-    tags,
-  });
-
-  const replicas = Array.from(
-    { length: cfg.readReplicaCount },
-    (_, i) =>
-      new ReadReplica(`${name}-replica-${i + 1}`, {
-        identifier: `${name}-db-replica-${i + 1}`,
-        sourceIdentifier: primary.identifier,
-        instanceClass: cfg.instanceClass,
-        kmsKeyArn: key.keyArn,
-        securityGroupIds: [network.securityGroupId],
-        parameterGroupName: parameterGroup.name,
-        caCertIdentifier: cfg.caCertIdentifier,
-        monitoringRoleArn: primary.monitoringRoleArn,
-        monitoringIntervalSeconds: cfg.monitoringIntervalSeconds,
-        performanceInsightsRetentionDays: cfg.performanceInsightsRetentionDays,
-        maintenanceWindow: cfg.maintenanceWindow,
-        deletionProtection: cfg.deletionProtection,
-        logRetentionDays: cfg.logRetentionDays,
-        maxAllocatedStorageGb: cfg.maxAllocatedStorageGb,
-        protect,
-        tags,
-      }),
-  );
-
-  return {
-    name,
-    cfg,
-    tags,
-    accountId: identity.accountId,
-    partition,
-    key,
-    network,
-    parameterGroup,
-    primary,
-    replicas,
-    protect,
-  };
-}
 
 /** Builds the whole platform for one database and returns its stack outputs. */
 export function buildPlatform(cfg: PlatformConfig, name: string): PlatformOutputs {

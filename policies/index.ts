@@ -4,8 +4,8 @@
  */
 import { PolicyPack } from "@pulumi/policy";
 import { toPolicy } from "./lib/adapter";
-import { RULES } from "./lib/metadata";
 import { PACK_NAME } from "./lib/pack";
+import { RULES } from "./roster";
 
 new PolicyPack(PACK_NAME, {
   displayName: "Verscienta HIPAA: RDS PostgreSQL",

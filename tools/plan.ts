@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { checkOutputFile, flag, parseArgs, runCli, UsageError } from "./lib/cli";
 import { readPolicyConfig } from "./lib/pack";
-import { availableStacks, isPlanResultText, runPlan } from "./lib/planRun";
+import { availableStacks, isPlanResultText, planExitCode, runPlan } from "./lib/planRun";
 import { renderPlanText } from "./lib/planText";
 import { progress } from "./lib/progress";
 import { quietErrors } from "./lib/quietErrors";
@@ -65,5 +65,5 @@ runCli("plan", async () => {
     renderPlanText(plan, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }),
   );
   if (json) process.stderr.write(`plan: wrote ${json}\n`);
-  return plan.summary.mandatoryFail > 0 || plan.preflight.errors > 0 ? 1 : 0;
+  return planExitCode(plan);
 });

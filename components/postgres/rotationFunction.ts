@@ -5,19 +5,16 @@ import * as pulumi from "@pulumi/pulumi";
 export const MULTI_USER_ROTATION_APP =
   "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationMultiUser";
 
-/** What the rotation function needs from the network: the database security group's rule helper. */
+/**
+ * Where the rotation function runs. The database's side (admitting the function on 5432) is the
+ * caller's: `DatabaseNetwork.allowFromSecurityGroup` with `securityGroupId`, as for every other client.
+ */
 export interface RotationNetwork {
   readonly vpcId: pulumi.Input<string>;
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** CIDR of the VPC: the Secrets Manager interface endpoint lives inside it. */
   readonly vpcCidr: pulumi.Input<string>;
   readonly databaseSecurityGroupId: pulumi.Input<string>;
-  /** Admits 5432 on the database security group from another group (DatabaseNetwork.allowFromSecurityGroup). */
-  allowFromSecurityGroup(
-    ruleName: string,
-    sourceSecurityGroupId: pulumi.Input<string>,
-    description: string,
-  ): unknown;
 }
 
 export interface RotationFunctionArgs {
@@ -43,7 +40,7 @@ const PG_PORT = 5432;
  * (the clone is created on first rotation as a member of the role, so it has the same privileges) and
  * points the secret at it, so connections opened with the previous password keep working until the
  * next rotation. Its security group may reach only PostgreSQL on the database and HTTPS inside the VPC
- * (the Secrets Manager endpoint); the database admits it on 5432.
+ * (the Secrets Manager endpoint); the caller admits `securityGroupId` on the database's 5432.
  */
 export class RotationFunction extends pulumi.ComponentResource {
   readonly lambdaArn: pulumi.Output<string>;
@@ -92,11 +89,6 @@ export class RotationFunction extends pulumi.ComponentResource {
         description: "HTTPS to the Secrets Manager interface endpoint inside the VPC",
       },
       { parent: this },
-    );
-    args.network.allowFromSecurityGroup(
-      `${name}-db-from-rotation`,
-      sg.id,
-      "the Secrets Manager rotation function",
     );
 
     const stack = new aws.serverlessrepository.CloudFormationStack(

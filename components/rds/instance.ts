@@ -2,9 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { assumeRolePolicy } from "../iam";
-
-/** Log types every instance exports to CloudWatch Logs. */
-export const LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+import { DEFAULT_CA_CERT_IDENTIFIER, instanceHardening, logGroupsFor } from "./hardening";
 
 export interface PostgresInstanceArgs {
   /** Account that owns the service roles (their trust policies admit only this account). */
@@ -23,7 +21,7 @@ export interface PostgresInstanceArgs {
   readonly subnetGroupName: pulumi.Input<string>;
   readonly securityGroupIds: pulumi.Input<string>[];
   readonly parameterGroupName: pulumi.Input<string>;
-  /** @default "rds-ca-rsa2048-g1" */
+  /** @default "rds-ca-rsa2048-g1" (DEFAULT_CA_CERT_IDENTIFIER) */
   readonly caCertIdentifier?: string;
   readonly multiAz: boolean;
   readonly deletionProtection: boolean;
@@ -71,8 +69,7 @@ export class PostgresInstance extends pulumi.ComponentResource {
     validateInstanceArgs(args);
     const stateful = { parent: this, protect: args.protect };
 
-    // RDS writes exported logs to /aws/rds/instance/<id>/<type>. Creating the groups first lets us set
-    // the key and retention; otherwise RDS creates them unencrypted with no expiry.
+    // The log groups exist before the instance, so RDS exports into encrypted groups (logGroupsFor).
     const logGroups = logGroupsFor(this, name, args.identifier, args);
     this.logGroupNames = pulumi.all(logGroups.map((g) => g.name));
 
@@ -98,49 +95,41 @@ export class PostgresInstance extends pulumi.ComponentResource {
     this.instance = new aws.rds.Instance(
       `${name}-instance`,
       {
+        ...instanceHardening({
+          kmsKeyArn: args.kmsKeyArn,
+          securityGroupIds: args.securityGroupIds,
+          parameterGroupName: args.parameterGroupName,
+          caCertIdentifier: args.caCertIdentifier ?? DEFAULT_CA_CERT_IDENTIFIER,
+          monitoringRoleArn: monitoringRole.arn,
+          monitoringIntervalSeconds: args.monitoringIntervalSeconds ?? 60,
+          performanceInsightsRetentionDays: args.performanceInsightsRetentionDays ?? 7,
+          maintenanceWindow: args.maintenanceWindow,
+          deletionProtection: args.deletionProtection,
+          maxAllocatedStorageGb: args.maxAllocatedStorageGb,
+        }),
         identifier: args.identifier,
         engine: "postgres",
         engineVersion: args.engineVersion,
         // Major upgrades happen only when engineVersion changes in the stack file (reviewed in the PR
         // preview); the parameter group of the new family is created first.
         allowMajorVersionUpgrade: true,
-        autoMinorVersionUpgrade: true,
         instanceClass: args.instanceClass,
-        storageType: "gp3",
         allocatedStorage: args.allocatedStorageGb,
-        maxAllocatedStorage: args.maxAllocatedStorageGb,
-        storageEncrypted: true,
         kmsKeyId: args.kmsKeyArn,
         dbName: args.databaseName,
         username: args.masterUsername,
         manageMasterUserPassword: true,
         masterUserSecretKmsKeyId: args.kmsKeyArn,
-        iamDatabaseAuthenticationEnabled: true,
-        publiclyAccessible: false,
         port: 5432,
         networkType: "IPV4",
         dbSubnetGroupName: args.subnetGroupName,
-        vpcSecurityGroupIds: args.securityGroupIds,
-        parameterGroupName: args.parameterGroupName,
-        caCertIdentifier: args.caCertIdentifier ?? "rds-ca-rsa2048-g1",
         multiAz: args.multiAz,
-        deletionProtection: args.deletionProtection,
         backupRetentionPeriod: args.backupRetentionDays,
         backupWindow: args.backupWindow,
-        maintenanceWindow: args.maintenanceWindow,
         deleteAutomatedBackups: false,
-        copyTagsToSnapshot: true,
         skipFinalSnapshot: false,
         finalSnapshotIdentifier: pulumi.interpolate`${args.identifier}-final-${finalSnapshotSuffix.hex}`,
-        enabledCloudwatchLogsExports: [...LOG_EXPORTS],
-        monitoringInterval: args.monitoringIntervalSeconds ?? 60,
-        monitoringRoleArn: monitoringRole.arn,
-        performanceInsightsEnabled: true,
-        performanceInsightsKmsKeyId: args.kmsKeyArn,
-        performanceInsightsRetentionPeriod: args.performanceInsightsRetentionDays ?? 7,
         engineLifecycleSupport: args.engineLifecycleSupport,
-        // Changes wait for the maintenance window unless an operator applies them by hand.
-        applyImmediately: false,
         tags: args.tags,
       },
       { ...stateful, dependsOn: logGroups },
@@ -160,33 +149,6 @@ export class PostgresInstance extends pulumi.ComponentResource {
     });
     this.registerOutputs({ endpoint: this.endpoint, masterSecretArn: this.masterSecretArn });
   }
-}
-
-/** Encrypted, retained log groups for an instance's exported logs. */
-export function logGroupsFor(
-  parent: pulumi.Resource,
-  name: string,
-  identifier: string,
-  args: {
-    kmsKeyArn: pulumi.Input<string>;
-    logRetentionDays: number;
-    protect?: boolean;
-    tags?: Record<string, string>;
-  },
-): aws.cloudwatch.LogGroup[] {
-  return LOG_EXPORTS.map(
-    (type) =>
-      new aws.cloudwatch.LogGroup(
-        `${name}-log-${type}`,
-        {
-          name: `/aws/rds/instance/${identifier}/${type}`,
-          kmsKeyId: args.kmsKeyArn,
-          retentionInDays: args.logRetentionDays,
-          tags: args.tags,
-        },
-        { parent, protect: args.protect, retainOnDelete: args.protect },
-      ),
-  );
 }
 
 export function validateInstanceArgs(args: PostgresInstanceArgs): void {

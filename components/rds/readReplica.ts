@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LOG_EXPORTS, logGroupsFor } from "./instance";
+import { instanceHardening, logGroupsFor } from "./hardening";
 
 export interface ReadReplicaArgs {
   readonly identifier: string;
@@ -41,33 +41,17 @@ export class ReadReplica extends pulumi.ComponentResource {
     this.instance = new aws.rds.Instance(
       `${name}-instance`,
       {
+        ...instanceHardening(args),
         identifier: args.identifier,
         replicateSourceDb: args.sourceIdentifier,
         instanceClass: args.instanceClass,
-        storageType: "gp3",
-        maxAllocatedStorage: args.maxAllocatedStorageGb,
         // No kmsKeyId: a same-region replica is always encrypted with the source's key, and the
         // CreateDBInstanceReadReplica API reference says not to specify KmsKeyId in the same Region.
-        storageEncrypted: true,
-        publiclyAccessible: false,
-        vpcSecurityGroupIds: args.securityGroupIds,
-        parameterGroupName: args.parameterGroupName,
-        caCertIdentifier: args.caCertIdentifier,
-        iamDatabaseAuthenticationEnabled: true,
-        autoMinorVersionUpgrade: true,
+        // The standby belongs to the primary; RDS keeps no final snapshot or automated backups of a
+        // replica (the primary's backups cover the data).
         multiAz: false,
-        deletionProtection: args.deletionProtection,
-        copyTagsToSnapshot: true,
         skipFinalSnapshot: true,
         backupRetentionPeriod: 0,
-        enabledCloudwatchLogsExports: [...LOG_EXPORTS],
-        monitoringInterval: args.monitoringIntervalSeconds,
-        monitoringRoleArn: args.monitoringRoleArn,
-        performanceInsightsEnabled: true,
-        performanceInsightsKmsKeyId: args.kmsKeyArn,
-        performanceInsightsRetentionPeriod: args.performanceInsightsRetentionDays,
-        maintenanceWindow: args.maintenanceWindow,
-        applyImmediately: false,
         tags: { ...args.tags, Role: "read-replica" },
       },
       { parent: this, protect: args.protect, dependsOn: logGroups },

@@ -13,7 +13,7 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { HIPAA_CONTROLS } from "./metadata";
+import { HIPAA_CONTROLS } from "./hipaaControls";
 import type { Environment, Finding, PolicyRule, StackResource } from "./types";
 import { rawProps, throwUnknown } from "./unknowns";
 import { tagsOf } from "./values";

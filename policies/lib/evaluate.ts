@@ -3,7 +3,8 @@
  * auditor-facing result per rule × applicable resource (resource rules) and per stack rule. The offline
  * plan, `policy:check` and the report build on this.
  */
-import type { Registration } from "../../testing/mockCloud";
+
+import { RULES } from "../roster";
 import { toPolicy } from "./adapter";
 import {
   analyzeResource,
@@ -13,7 +14,6 @@ import {
   type Outcome,
   type PackConfig,
 } from "./harness";
-import { RULES } from "./metadata";
 import type { Environment, PolicyRule } from "./types";
 
 export interface ResourceUnderTest {
@@ -194,8 +194,28 @@ export function evaluateResources(
   return results;
 }
 
-/** Custom resources of a mock run, as the engine would hand them to the pack. */
-export function fromRegistrations(regs: readonly Registration[]): ResourceUnderTest[] {
+/**
+ * A resource registration as a program run records it (the mock cloud's, the real runner's): only what
+ * the engine would hand the pack. Declared here so the pack depends on nothing outside policies/.
+ */
+export interface RegisteredResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** False for component resources, which the engine never sends to policies. */
+  readonly custom: boolean;
+  readonly inputs: Record<string, unknown>;
+  /** Inputs plus what the provider computed. */
+  readonly state: Record<string, unknown>;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly parent?: string;
+  readonly provider?: string;
+  readonly dependencies: readonly string[];
+}
+
+/** Custom resources of a program run, as the engine would hand them to the pack. */
+export function fromRegistrations(regs: readonly RegisteredResource[]): ResourceUnderTest[] {
   return regs
     .filter((r) => r.custom)
     .map((r) => ({

@@ -1,4 +1,7 @@
-/** The pack's identity, shared by index.ts and the in-process harness (which quotes it like the engine). */
+/**
+ * The pack's identity: its one home. index.ts names the PolicyPack with it, the in-process harness quotes
+ * it like the engine does, and the tools (tools/lib/pack.ts) match engine events against it.
+ */
 import pkg from "../package.json";
 
 export const PACK_NAME = "verscienta-hipaa";

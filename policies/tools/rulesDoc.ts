@@ -1,5 +1,6 @@
 /** Renders RULES.md from the rule metadata (the only source; a test fails when the file is stale). */
-import { HIPAA_CONTROLS, RULES } from "../lib/metadata";
+import { HIPAA_CONTROLS } from "../lib/hipaaControls";
+import { RULES } from "../roster";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 

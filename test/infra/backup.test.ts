@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { RUNBOOK_OUTPUTS } from "../../components/backup/runbookCommands";
 import { buildBackup } from "../../infra/backup";
 import { loadConfig } from "../../infra/config";
-import { buildCore } from "../../infra/program";
+import { buildCore } from "../../infra/core";
 import { evaluateResources, fromRegistrations } from "../../policies/lib/evaluate";
 import { MOCK_ACCOUNT, type Registration } from "../../testing/mockCloud";
 import { ofType, one, type RunResult, runStack } from "../../testing/runProgram";

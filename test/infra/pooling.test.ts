@@ -170,9 +170,9 @@ describe("RDS Proxy (prod default)", () => {
       allowExitOnIdle: false,
     });
     expect(prod.outputs.poolFit).toEqual({
-      maxConnections: 1622,
+      maxConnections: 1684,
       source: "instanceClass memory",
-      adminReserve: 163,
+      adminReserve: 169,
     });
   });
 
@@ -690,13 +690,13 @@ describe("pool fit against max_connections", () => {
   });
 
   it("fails inside the apply when the instance class's memory-based max_connections cannot hold them", async () => {
-    // db.t4g.micro: 1 GiB → 101 connections; 1 task × 2 × 25 × 2 roles = 100 > 101 - 15
+    // db.t4g.micro: 1 GiB → 78 connections (spec/instanceProfile.ts); 1 task × 2 × 25 × 2 roles = 100 > 78 - 15
     const r = await runStack({
       stack: "dev",
       config: { pooler: "pgbouncer", pgbouncerImage: IMAGE, instanceClass: "db.t4g.micro" },
     });
     expect(r.error?.message).toContain("PgBouncer can open 100 server connections");
-    expect(r.error?.message).toContain("max_connections 101 is RDS's default for instanceClass db.t4g.micro");
+    expect(r.error?.message).toContain("max_connections 78 is RDS's default for instanceClass db.t4g.micro");
   });
 
   it("fails when the proxy's percent leaves no room for admin sessions", async () => {

@@ -8,9 +8,9 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { describe, expect, it } from "vitest";
 import { toPolicy } from "../../policies/lib/adapter";
 import { analyzeResource, analyzeStack, type Outcome } from "../../policies/lib/harness";
-import { RULES } from "../../policies/lib/metadata";
 import { PACK_NAME, PACK_VERSION } from "../../policies/lib/pack";
 import { UNKNOWN } from "../../policies/lib/values";
+import { RULES } from "../../policies/roster";
 import { compliantStack, mutate, setProp } from "./fixtures";
 
 // require: internal modules without type declarations

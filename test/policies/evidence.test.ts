@@ -5,8 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { evaluateResources, evidenceOf } from "../../policies/lib/evaluate";
 import { paramEvidence, UNKNOWN_EVIDENCE, wildcardPrincipalEvidence } from "../../policies/lib/evidence";
-import { RULES } from "../../policies/lib/metadata";
 import { UNKNOWN } from "../../policies/lib/values";
+import { RULES } from "../../policies/roster";
 import { compliantStack, mutate, setParam, setProp } from "./fixtures";
 
 const evidence = (policy: string, stack = compliantStack(), name?: string) =>

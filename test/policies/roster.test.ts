@@ -2,9 +2,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import devPolicyConfig from "../../policies/dev-policy-config.json";
-import { HIPAA_CONTROLS, RULES } from "../../policies/lib/metadata";
+import { HIPAA_CONTROLS } from "../../policies/lib/hipaaControls";
 import type { PolicyRule } from "../../policies/lib/types";
 import { UNKNOWN_SENTINELS } from "../../policies/lib/values";
+import { RULES } from "../../policies/roster";
 import { renderRulesDoc } from "../../policies/tools/rulesDoc";
 
 const POLICIES = path.resolve(__dirname, "../../policies");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluateResources, type PolicyResult, type ResourceUnderTest } from "../../policies/lib/evaluate";
-import { RULES } from "../../policies/lib/metadata";
 import { UNKNOWN } from "../../policies/lib/values";
+import { RULES } from "../../policies/roster";
 import { compliantStack, mutate, setContainer, setParam, setProp } from "./fixtures";
 
 const failing = (results: PolicyResult[]) =>

@@ -10,7 +10,7 @@ import {
   type PolicyResult,
   type ResourceUnderTest,
 } from "../../policies/lib/evaluate";
-import { RULES } from "../../policies/lib/metadata";
+import { RULES } from "../../policies/roster";
 import { MOCK_ACCOUNT } from "../../testing/mockCloud";
 import { runStack } from "../../testing/runProgram";
 

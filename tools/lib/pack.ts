@@ -9,7 +9,7 @@ import { describe, isObject, parseJson, readText } from "./json";
 export const REPO_ROOT = findRepoRoot(__dirname);
 
 /** The name `policies/index.ts` gives the PolicyPack (what the engine reports as policyPackName). */
-export const PACK_NAME = "verscienta-hipaa";
+export { PACK_NAME } from "../../policies/lib/pack";
 
 /** The pack's version from `policies/package.json`, or undefined when it cannot be read. */
 export function packVersion(root = REPO_ROOT): string | undefined {

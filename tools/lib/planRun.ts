@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, formatConfigProblems, loadConfig, PROJECT } from "../../infra/config";
 import { buildPlatform, main, type PlatformOutputs } from "../../infra/program";
 import { evaluateResources, fromRegistrations, type PolicyResult } from "../../policies/lib/evaluate";
-import { RULES } from "../../policies/lib/metadata";
+import { RULES } from "../../policies/roster";
 import { PLAN_RULES, planPreflight } from "../../preflight/catalog";
 import type { Violation } from "../../preflight/types";
 import type { Registration } from "../../testing/mockCloud";
@@ -83,6 +83,8 @@ export interface PlanOptions {
   readonly now?: () => Date;
   readonly commit?: string | null;
   readonly root?: string;
+  /** Runs this program instead of the stack's (tests: a plan AWS would refuse). @default infra/program main */
+  readonly program?: () => Record<string, unknown>;
 }
 
 /** Whether a file's text is a plan result this tool wrote (so `--json` may overwrite it). */
@@ -146,7 +148,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   const run = await runStack({
     stack: opts.stack,
     root,
-    program: multi ? multiPlatformProgram(instances) : main,
+    program: opts.program ?? (multi ? multiPlatformProgram(instances) : main),
   });
   const t1 = performance.now();
   if (run.error)
@@ -259,4 +261,9 @@ export function redactResults(
         }
       : {}),
   }));
+}
+
+/** `npm run plan`'s exit code: 1 when a mandatory rule fails or the preflight finds an error, else 0. */
+export function planExitCode(plan: PlanResult): 0 | 1 {
+  return plan.summary.mandatoryFail > 0 || plan.preflight.errors > 0 ? 1 : 0;
 }

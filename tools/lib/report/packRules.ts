@@ -1,6 +1,7 @@
 /** The pack's metadata in the shape the report reads. */
 import { evidenceOf } from "../../../policies/lib/evaluate";
-import { HIPAA_CONTROLS, RULES } from "../../../policies/lib/metadata";
+import { HIPAA_CONTROLS } from "../../../policies/lib/hipaaControls";
+import { RULES } from "../../../policies/roster";
 import type { RuleMeta } from "./model";
 
 export function packRules(): RuleMeta[] {

@@ -1,0 +1,154 @@
+/**
+ * PgBouncer's two IAM roles. The execution role (the ECS agent) pulls the image, writes the logs and
+ * reads exactly the pooled roles' secrets; the task role (the container) may only issue its own server
+ * certificate from the stack's private CA.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { assumeRolePolicy, managedRolePolicy } from "../../iam";
+import { poolerCertificateIssuerStatements } from "../poolerCertificate";
+import type { ResolvedPgBouncerServiceArgs } from "./args";
+
+/** The ECS agent's role and its one managed policy. `n` is the service's resource prefix. */
+export function pgbouncerExecutionRole(
+  n: string,
+  args: Pick<
+    ResolvedPgBouncerServiceArgs,
+    "accountId" | "loginSecrets" | "kmsKeyArn" | "region" | "partition" | "image" | "tags"
+  >,
+  logGroupArn: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+): aws.iam.Role {
+  const role = new aws.iam.Role(
+    `${n}-execution`,
+    {
+      name: `${n}-execution`,
+      description: "ECS agent for PgBouncer: image pull, logs, the pooled roles' secrets",
+      assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com", args.accountId),
+      tags: args.tags,
+    },
+    opts,
+  );
+  managedRolePolicy(
+    `${n}-execution`,
+    {
+      role: role.name,
+      policyName: `${n}-execution`,
+      description: "ECS agent for PgBouncer: pull the image, write its logs, read the pooled roles' secrets",
+      tags: args.tags,
+      policy: pulumi
+        .all([
+          pulumi.all(args.loginSecrets.map((s) => s.secretArn)),
+          args.kmsKeyArn,
+          logGroupArn,
+          args.region,
+          args.accountId,
+          args.partition,
+        ])
+        .apply(([arns, keyArn, logArn, region, acct, part]) =>
+          executionRolePolicy({
+            secretArns: arns,
+            keyArn,
+            logGroupArn: logArn,
+            region,
+            accountId: acct,
+            partition: part,
+            image: args.image,
+          }),
+        ),
+    },
+    opts,
+  );
+  return role;
+}
+
+/** The container's role: issue its server certificate from `ca`, nothing else. */
+export function pgbouncerTaskRole(
+  n: string,
+  args: Pick<ResolvedPgBouncerServiceArgs, "accountId" | "tags">,
+  ca: { readonly arn: pulumi.Input<string>; readonly issueTemplateArn: pulumi.Input<string> },
+  opts: pulumi.CustomResourceOptions,
+): aws.iam.Role {
+  const role = new aws.iam.Role(
+    `${n}-task`,
+    {
+      name: `${n}-task`,
+      description: "PgBouncer container: issue its own server certificate from the stack's private CA",
+      assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com", args.accountId),
+      tags: args.tags,
+    },
+    opts,
+  );
+  managedRolePolicy(
+    `${n}-task-certificate`,
+    {
+      role: role.name,
+      policyName: `${n}-task-certificate`,
+      description: "PgBouncer container: issue its server certificate from the stack's private CA only",
+      tags: args.tags,
+      policy: pulumi.all([ca.arn, ca.issueTemplateArn]).apply(([caArn, templateArn]) =>
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: poolerCertificateIssuerStatements({ caArn, templateArn }),
+        }),
+      ),
+    },
+    opts,
+  );
+  return role;
+}
+
+/** ECR repository ARN of a private-ECR image reference, or undefined for other registries. */
+export function ecrRepositoryArn(image: string, partition: string): string | undefined {
+  const m =
+    /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^@:]+)(?::[^@]+)?@sha256:[a-f0-9]{64}$/.exec(
+      image,
+    );
+  return m ? `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}` : undefined;
+}
+
+export function executionRolePolicy(p: {
+  secretArns: readonly string[];
+  keyArn: string;
+  logGroupArn: string;
+  region: string;
+  accountId: string;
+  partition: string;
+  image: string;
+}): string {
+  const repo = ecrRepositoryArn(p.image, p.partition);
+  const statements: Record<string, unknown>[] = [
+    {
+      Sid: "ReadThePooledRoleSecrets",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue"],
+      Resource: [...p.secretArns],
+    },
+    {
+      Sid: "DecryptThemWithTheStackKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: [p.keyArn],
+      Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${p.region}.amazonaws.com` } },
+    },
+    {
+      Sid: "WriteTheLogGroup",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: [`${p.logGroupArn}:*`],
+    },
+  ];
+  if (repo) {
+    statements.push(
+      // GetAuthorizationToken has no resource-level permissions.
+      { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+      {
+        Sid: "PullTheImage",
+        Effect: "Allow",
+        Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+        Resource: [repo],
+      },
+    );
+  }
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
