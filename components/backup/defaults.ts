@@ -1,3 +1,5 @@
+import { DAILY_BACKUP_MIN_DAYS } from "../../spec/hipaa";
+
 /**
  * Every backup and disaster-recovery decision that is not configuration, in one place, so a reviewer
  * sees each policy choice in one diff.
@@ -7,7 +9,7 @@
  * HIPAA floor for daily recovery points (the config refuses less): the vault lock's minimum retention,
  * so no job, person or later plan change can store a shorter-lived recovery point in a locked vault.
  */
-export const MIN_RETENTION_DAYS = 35;
+export const MIN_RETENTION_DAYS = DAILY_BACKUP_MIN_DAYS;
 
 /**
  * Compliance-mode cooling-off period. AWS Backup's minimum is 3 days; after it the lock can no longer

@@ -89,12 +89,3 @@ export function parameterGroupFamily(engineVersion: string): string {
   }
   return `postgres${major}`;
 }
-
-/**
- * RDS's default `max_connections` for an instance with `memoryBytes` of RAM:
- * `LEAST({DBInstanceClassMemory/9531392}, 5000)`. DBInstanceClassMemory is a little below the class's
- * nominal memory (RDS reserves some for the OS); the nominal value gives an upper bound.
- */
-export function defaultMaxConnections(memoryBytes: number): number {
-  return Math.min(Math.floor(memoryBytes / 9_531_392), 5000);
-}

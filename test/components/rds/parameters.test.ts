@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  defaultMaxConnections,
   parameterGroupFamily,
   postgresParameters,
   rdsOnlyParameters,
@@ -34,11 +33,5 @@ describe("parameters", () => {
     expect(postgresParameters({ pgauditEnabled: false, pgauditLog: "ddl" }).shared_preload_libraries).toBe(
       "pg_stat_statements",
     );
-  });
-
-  it("computes RDS's default max_connections from memory", () => {
-    expect(defaultMaxConnections(16 * 1024 ** 3)).toBe(1802);
-    expect(defaultMaxConnections(4 * 1024 ** 3)).toBe(450);
-    expect(defaultMaxConnections(512 * 1024 ** 3)).toBe(5000);
   });
 });
