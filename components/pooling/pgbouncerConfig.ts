@@ -34,6 +34,13 @@ export interface PgBouncerIniOptions {
   readonly pidFile?: string;
   /** Empty: log to stderr (awslogs in ECS). @default "" */
   readonly logFile?: string;
+  /**
+   * Directory of PgBouncer's Unix socket, which exists only for the in-task metrics publisher: the
+   * admin console admits user `pgbouncer` without a password only over this socket and only from
+   * PgBouncer's own uid (see `pgbouncerStartScript`). Clients never use it; they come through TCP and TLS.
+   * @default "" (no Unix socket)
+   */
+  readonly adminSocketDir?: string;
 }
 
 const ident = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -52,6 +59,13 @@ export function renderPgbouncerIni(pool: PgBouncerPoolSettings, o: PgBouncerIniO
     }
   }
   if (!ident.test(o.database)) throw new Error(`database: "${o.database}" is not a PostgreSQL identifier.`);
+  const socketDir = o.adminSocketDir ?? "";
+  // sun_path holds 108 bytes and the socket is `<dir>/.s.PGSQL.<port>` (unix(7)).
+  if (socketDir !== "" && (!/^\/[A-Za-z0-9/_.-]+$/.test(socketDir) || socketDir.length > 90)) {
+    throw new Error(
+      `adminSocketDir: "${socketDir}" must be an absolute plain path of at most 90 characters (the socket path must fit 108 bytes).`,
+    );
+  }
   for (const r of o.roles)
     if (!ident.test(r)) throw new Error(`roles: "${r}" is not a PostgreSQL identifier.`);
   if (o.roles.length === 0)
@@ -74,8 +88,16 @@ export function renderPgbouncerIni(pool: PgBouncerPoolSettings, o: PgBouncerIniO
     "[pgbouncer]",
     `listen_addr = ${o.listenAddr ?? "0.0.0.0"}`,
     `listen_port = ${o.listenPort ?? PGBOUNCER_PORT}`,
-    // No Unix socket: every client goes through TCP and TLS.
-    "unix_socket_dir =",
+    // Clients go through TCP and TLS. The Unix socket, when there is one, lives in the task's private
+    // run directory (0700, PgBouncer's uid) and is itself 0600: only PgBouncer's own uid can connect.
+    `unix_socket_dir = ${socketDir}`,
+    "unix_socket_mode = 0600",
+    // No console user: nobody logs in to the `pgbouncer` admin database over TCP (so never through the
+    // NLB). PgBouncer still admits user `pgbouncer` over the Unix socket when the peer has its own uid
+    // (PgBouncer usage docs, "Admin console"; "pgbouncer access from unix socket" in its log), which is
+    // how the metrics publisher reads SHOW POOLS. Proved in test/integration/pgbouncer.test.ts.
+    "admin_users =",
+    "stats_users =",
     `pidfile = ${o.pidFile ?? ""}`,
     `logfile = ${o.logFile ?? ""}`,
     "",
@@ -141,6 +163,28 @@ export const TLS_ENV = {
   region: "AWS_REGION",
 } as const;
 
+/**
+ * The pool-saturation metrics each task publishes, and the names the alarms in components/monitoring
+ * read (they import this constant, so the two cannot drift): `ClientsWaiting` (Count) is the sum of `cl_waiting` over SHOW POOLS, `MaxWaitSeconds`
+ * (Seconds) the largest `maxwait + maxwait_us / 1e6`, both with dimension `ServiceName=<ECS service name>`.
+ */
+export const PGBOUNCER_METRICS = {
+  namespace: "Verscienta/PgBouncer",
+  dimension: "ServiceName",
+  clientsWaiting: "ClientsWaiting",
+  maxWaitSeconds: "MaxWaitSeconds",
+} as const;
+
+/** Environment variable with the ECS service name the metrics are published under (plain, not secret). */
+export const METRICS_ENV = { serviceName: "PGBOUNCER_SERVICE_NAME" } as const;
+
+export interface StartScriptMetricsOptions {
+  /** PgBouncer's listen_port: the admin console's socket is `<runDir>/.s.PGSQL.<port>`. */
+  readonly port: number;
+  /** Seconds between two publications. @default 60 (CloudWatch's standard one-minute resolution) */
+  readonly intervalSeconds?: number;
+}
+
 export interface StartScriptTlsOptions {
   /** Validity requested from AWS Private CA (short-lived mode: at most 7). */
   readonly validityDays: number;
@@ -171,6 +215,11 @@ export interface StartScriptOptions {
   }[];
   /** The server certificate: issued by AWS Private CA for the name in `PGBOUNCER_TLS_HOSTNAME`. */
   readonly tls: StartScriptTlsOptions;
+  /**
+   * The pool-saturation publisher. The ini must put PgBouncer's Unix socket in `runDir`
+   * (`renderPgbouncerIni`'s `adminSocketDir`).
+   */
+  readonly metrics: StartScriptMetricsOptions;
 }
 
 const envName = /^[A-Z_][A-Z0-9_]*$/;
@@ -193,6 +242,14 @@ const TLS_GIVE_UP_SECONDS = 3600;
  *   pgbouncer in test/integration/pgbouncer.test.ts). If renewal keeps failing until the certificate has
  *   under an hour left, the task stops (exit 1) so ECS replaces it, rather than serve an expired
  *   certificate that every verifying client would refuse.
+ *
+ * A publisher reads SHOW POOLS every `metrics.intervalSeconds` from the admin console over the Unix socket
+ * in the run directory, as user `pgbouncer` (admitted without a password only from PgBouncer's own uid
+ * over that socket; no console user exists over TCP), and sends `ClientsWaiting` and `MaxWaitSeconds`
+ * (PGBOUNCER_METRICS) with `aws cloudwatch put-metric-data` through the VPC's `monitoring` endpoint. It
+ * finds the columns by name in SHOW POOLS's header (PgBouncer versions add columns), and a failed round
+ * is logged and skipped, never fatal: the pooler keeps serving without its metrics, and the missing
+ * data is what an alarm on them sees.
  *
  * ECS stops a task with SIGTERM, which makes PgBouncer 1.x quit at once; the script turns it into SIGINT,
  * PgBouncer's "finish running transactions, then exit".
@@ -226,12 +283,21 @@ export function pgbouncerStartScript(o: StartScriptOptions): string {
       `tls.checkIntervalSeconds: ${check} must be at least 1 and well below renewBeforeSeconds, or renewal could come too late.`,
     );
   }
+  const m = o.metrics;
+  const interval = m.intervalSeconds ?? 60;
+  if (!Number.isInteger(m.port) || m.port < 1 || m.port > 65_535)
+    throw new Error(`metrics.port: ${m.port} must be PgBouncer's listen_port (1 to 65535).`);
+  if (!Number.isInteger(interval) || interval < 1 || interval > 3600)
+    throw new Error(`metrics.intervalSeconds: ${interval} must be a whole number from 1 to 3600.`);
   const alg = t.signingAlgorithm ?? "SHA256WITHECDSA";
   if (!/^SHA(256|384|512)WITH(ECDSA|RSA)$/.test(alg))
     throw new Error(`tls.signingAlgorithm: "${alg}" is not an AWS Private CA signing algorithm.`);
   const d = o.runDir;
   const e = TLS_ENV;
   const pca = `--region "$${e.region}" --certificate-authority-arn "$${e.caArn}"`;
+  const M = PGBOUNCER_METRICS;
+  const svc = METRICS_ENV.serviceName;
+  const badRow = `{ echo "pgbouncer-metrics: unexpected SHOW POOLS row: $row" >&2; return 1; }`;
   return [
     "set -eu",
     "umask 077",
@@ -259,6 +325,8 @@ export function pgbouncerStartScript(o: StartScriptOptions): string {
     `  echo "pgbouncer-tls: using $arn for $${e.hostname}, $(openssl x509 -noout -enddate -in ${d}/client-tls.crt)" >&2`,
     "}",
     "n=0",
+    // ECS service names: letters, digits, hyphens and underscores (so it is safe inside the JSON below).
+    `case "\${${svc}:-}" in ""|*[!A-Za-z0-9_-]*) echo "pgbouncer-metrics: ${svc} is not an ECS service name" >&2; exit 1;; esac`,
     `until issue; do n=$((n + 1)); [ "$n" -lt 3 ] || { echo "pgbouncer-tls: no certificate from AWS Private CA; stopping" >&2; exit 1; }; sleep ${t.retrySeconds ?? 5}; done`,
     "renew() {",
     `  while sleep ${check}; do`,
@@ -269,11 +337,38 @@ export function pgbouncerStartScript(o: StartScriptOptions): string {
     `    : > ${d}/tls-failed; kill -INT "$pid"; return 0`,
     "  done",
     "}",
+    // One round: SHOW POOLS over the Unix socket (no password, no TCP), columns found by name.
+    "pools() {",
+    `  out=$(PGCONNECT_TIMEOUT=5 psql -X -w -q -A -F , -P footer=off -h ${d} -p ${m.port} -U pgbouncer -d pgbouncer -c 'SHOW POOLS') || return 1`,
+    `  hdr=$(printf '%s\\n' "$out" | sed -n 1p | tr , '\\n')`,
+    `  col() { printf '%s\\n' "$hdr" | grep -nx "$1" | cut -d: -f1; }`,
+    "  cw=$(col cl_waiting) mw=$(col maxwait) mu=$(col maxwait_us)",
+    `  [ -n "$cw" ] && [ -n "$mw" ] && [ -n "$mu" ] && [ "$cw" -lt "$mw" ] && [ "$mw" -lt "$mu" ] || { echo "pgbouncer-metrics: SHOW POOLS has no cl_waiting, maxwait, maxwait_us columns" >&2; return 1; }`,
+    "  waiting=0 longest=0",
+    `  for row in $(printf '%s\\n' "$out" | sed 1d | cut -d , -f "$cw,$mw,$mu"); do`,
+    `    w=\${row%%,*} rest=\${row#*,}`,
+    `    s=\${rest%%,*} us=\${rest#*,}`,
+    // Checked before any arithmetic: a bad number in $((...)) would end the publisher's shell.
+    `    for v in "$w" "$s" "$us"; do case $v in ""|*[!0-9]*) ${badRow};; esac; done`,
+    "    waiting=$((waiting + w)) t=$((s * 1000000 + us))",
+    `    [ "$t" -le "$longest" ] || longest=$t`,
+    "  done",
+    `  secs=$(printf '%d.%06d' $((longest / 1000000)) $((longest % 1000000)))`,
+    `  dims='"Dimensions":[{"Name":"${M.dimension}","Value":"'"$${svc}"'"}]'`,
+    `  data=$(printf '[{"MetricName":"${M.clientsWaiting}",%s,"Value":%s,"Unit":"Count"},{"MetricName":"${M.maxWaitSeconds}",%s,"Value":%s,"Unit":"Seconds"}]' "$dims" "$waiting" "$dims" "$secs")`,
+    `  aws cloudwatch put-metric-data --region "$${e.region}" --cli-connect-timeout 10 --cli-read-timeout 20 --namespace ${M.namespace} --metric-data "$data" || return 1`,
+    "}",
+    // set -f: the rows are split on whitespace and must never be globbed.
+    "publish() {",
+    "  set -f",
+    `  while sleep ${interval}; do pools || echo "pgbouncer-metrics: nothing published this round" >&2; done`,
+    "}",
     `pgbouncer ${d}/pgbouncer.ini & pid=$!`,
     "renew & rpid=$!",
+    "publish & mpid=$!",
     `trap 'kill -INT "$pid" 2>/dev/null || true' TERM INT`,
     `while kill -0 "$pid" 2>/dev/null; do wait "$pid" || true; done`,
-    `kill "$rpid" 2>/dev/null || true`,
+    `kill "$rpid" "$mpid" 2>/dev/null || true`,
     `[ ! -e ${d}/tls-failed ]`,
   ].join("\n");
 }

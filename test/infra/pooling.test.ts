@@ -281,6 +281,7 @@ describe("PgBouncer on ECS Fargate", () => {
       "PGBOUNCER_TLS_TEMPLATE_ARN",
       "PGBOUNCER_TLS_HOSTNAME",
       "AWS_REGION",
+      "PGBOUNCER_SERVICE_NAME",
     ]);
     const ini = c.environment[0].value as string;
     expect(ini).toContain(
@@ -290,6 +291,27 @@ describe("PgBouncer on ECS Fargate", () => {
     expect(ini).toContain("client_tls_sslmode = require");
     expect(ini).toContain("pool_mode = transaction");
     expect(ini).toContain("auth_file = /var/run/pgbouncer/userlist.txt");
+  });
+
+  it("publishes its pool saturation under the ECS service's own name, reading the console over the task-local socket", () => {
+    const c = containerOf(devBouncer);
+    const env = Object.fromEntries(
+      (c.environment as { name: string; value: string }[]).map((e) => [e.name, e.value]),
+    );
+    const svc = one(devBouncer, "aws:ecs/service:Service", "-pgbouncer-service");
+    expect(svc.inputs.name).toBe("verscienta-dev-pgbouncer");
+    expect(env.PGBOUNCER_SERVICE_NAME).toBe(svc.inputs.name);
+    const ini = env.PGBOUNCER_INI;
+    // The socket is in the run directory (the task's ephemeral volume), 0600; no console user exists.
+    expect(ini).toContain("unix_socket_dir = /var/run/pgbouncer\nunix_socket_mode = 0600\n");
+    expect(ini).toMatch(/^admin_users =$/m);
+    expect(ini).toMatch(/^stats_users =$/m);
+    expect(ini).toContain("listen_port = 6432\n");
+    const script = (c.command as string[])[0];
+    expect(script).toContain("-h /var/run/pgbouncer -p 6432 -U pgbouncer -d pgbouncer -c 'SHOW POOLS'");
+    expect(script).toContain("aws cloudwatch put-metric-data");
+    expect(script).toContain("--namespace Verscienta/PgBouncer");
+    expect(script).toContain("while sleep 60;");
   });
 
   it("raises nofile to fit max_client_conn and logs to its encrypted group", () => {
@@ -397,6 +419,27 @@ describe("PgBouncer on ECS Fargate", () => {
       port: 6432,
       protocol: "TCP",
     });
+  });
+
+  it("preserves client IPs, so PgBouncer's connection log names the app, not the NLB", () => {
+    for (const r of [devBouncer, prodBouncer]) {
+      const tg = one(r, "aws:lb/targetGroup:TargetGroup", "-pgbouncer-tg");
+      expect(tg.inputs).toMatchObject({ targetType: "ip", protocol: "TCP", preserveClientIp: "true" });
+    }
+  });
+
+  it("still admits the tasks only from the NLB's security group, never the clients directly", () => {
+    // With client IP preservation the packets carry the app's address, and AWS still matches them to a
+    // target rule that references the NLB's group; listing the clients here would let them skip the NLB.
+    for (const r of [devBouncer, prodBouncer]) {
+      const taskSg = taskSgId(r);
+      expect(rulesOf(r, IN, taskSg)).toEqual([
+        { ipProtocol: "tcp", fromPort: 6432, toPort: 6432, referencedSecurityGroupId: nlbSgId(r) },
+      ]);
+    }
+    const taskIn = ofType(devBouncer, IN).filter((x) => x.inputs.securityGroupId === taskSgId(devBouncer));
+    expect(taskIn.map((x) => x.inputs.referencedSecurityGroupId)).not.toContain(APP_SG);
+    expect(taskIn.map((x) => x.inputs.cidrIpv4)).not.toContain("10.1.0.0/16");
   });
 
   it("admits 6432 only from the listed sources, and the tasks reach only the database and the endpoints", () => {
@@ -550,12 +593,38 @@ describe("PgBouncer's server certificate (verify-full, no private key in state)"
         },
       ],
     });
-    // Nothing else is attached to the task role.
+    // Nothing else is attached to the task role but its metrics policy (next test).
     expect(
-      devBouncer.registrations.filter(
-        (r) => r.type.startsWith("aws:iam/") && r.inputs.role === role.state.name,
-      ),
-    ).toHaveLength(1);
+      devBouncer.registrations
+        .filter((r) => r.type.startsWith("aws:iam/") && r.inputs.role === role.state.name)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual([
+      "verscienta-dev-pgbouncer-task-certificate-attach",
+      "verscienta-dev-pgbouncer-task-metrics-attach",
+    ]);
+  });
+
+  it("lets the task role put metric data only in the Verscienta/PgBouncer namespace", () => {
+    const role = one(devBouncer, "aws:iam/role:Role", "-pgbouncer-task");
+    const policy = one(devBouncer, "aws:iam/policy:Policy", "-pgbouncer-task-metrics");
+    expect(
+      one(devBouncer, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "-pgbouncer-task-metrics-attach")
+        .inputs,
+    ).toEqual({ role: role.state.name, policyArn: policy.state.arn });
+    expect(policy.inputs.name).toBe("verscienta-dev-pgbouncer-task-metrics");
+    expect(JSON.parse(policy.inputs.policy as string)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "PublishThePoolMetrics",
+          Effect: "Allow",
+          Action: ["cloudwatch:PutMetricData"],
+          Resource: "*",
+          Condition: { StringEquals: { "cloudwatch:namespace": "Verscienta/PgBouncer" } },
+        },
+      ],
+    });
   });
 
   it("has each task request a 6-day certificate for the NLB's DNS name from that CA and template", () => {
@@ -627,10 +696,10 @@ describe("VPC endpoints of the isolated VPC", () => {
   const endpoints = (r: RunResult) =>
     ofType(r, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => [e.inputs.serviceName, e.inputs.vpcEndpointType]);
 
-  it("lets PgBouncer tasks pull from private ECR, log, read secrets and issue their certificate", () => {
+  it("lets PgBouncer tasks pull from private ECR, log, read secrets, issue their certificate and put metrics", () => {
     expect(endpoints(devBouncer)).toEqual(
       expect.arrayContaining(
-        ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "acm-pca"]
+        ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "acm-pca", "monitoring"]
           .map((s) => [`com.amazonaws.us-east-1.${s}`, "Interface"])
           .concat([["com.amazonaws.us-east-1.s3", "Gateway"]]),
       ),

@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { Client, type ClientConfig } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgbouncerStartScript, renderPgbouncerIni } from "../../components/pooling/pgbouncerConfig";
-import { GUIDE_PGBOUNCER } from "../../components/pooling/poolSettings";
+import { GUIDE_PGBOUNCER, type PgBouncerPoolSettings } from "../../components/pooling/poolSettings";
 import { type RunningPgBouncer, startPgBouncerForTwin } from "../../local/pgbouncer";
 import { findFreePort, startTwin, type Twin } from "../../local/twin";
 
@@ -245,6 +245,7 @@ const CA_ARN =
   "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/0f3c3a1e-1111-4222-8333-944445555666";
 const TEMPLATE_ARN = "arn:aws:acm-pca:::template/EndEntityServerAuthCertificate/V1";
 const NLB_NAME = "verscienta-dev-pgb-0123456789abcdef.elb.us-east-1.amazonaws.com";
+const SERVICE_NAME = "verscienta-dev-pgbouncer";
 
 interface StartedScript {
   readonly runDir: string;
@@ -258,7 +259,18 @@ interface StartedScript {
 
 /** Runs the ECS start script as the task would, with the fake `aws` first on PATH and a local CA. */
 async function startEcsScript(
-  o: { deny?: boolean; pcaDays?: number; validityDays?: number; renewBeforeSeconds?: number } = {},
+  o: {
+    deny?: boolean;
+    pcaDays?: number;
+    validityDays?: number;
+    renewBeforeSeconds?: number;
+    /** @default GUIDE_PGBOUNCER */
+    pool?: PgBouncerPoolSettings;
+    /** @default 60, as in the task */
+    metricsIntervalSeconds?: number;
+    /** CloudWatch refuses every put-metric-data. */
+    denyMetrics?: boolean;
+  } = {},
 ): Promise<StartedScript> {
   const asRoot = userInfo().uid === 0;
   const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }));
@@ -290,12 +302,13 @@ async function startEcsScript(
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   if (o.deny) writeFileSync(path.join(pcaDir, "deny"), "");
+  if (o.denyMetrics) writeFileSync(path.join(pcaDir, "deny-cloudwatch"), "");
   if (owner) {
     for (const f of [runDir, pcaDir, bin, path.join(bin, "aws"), path.join(pcaDir, "ca.key")])
       chownSync(f, owner.uid, owner.gid);
   }
   const port = await findFreePort();
-  const ini = renderPgbouncerIni(GUIDE_PGBOUNCER, {
+  const ini = renderPgbouncerIni(o.pool ?? GUIDE_PGBOUNCER, {
     listenAddr: "127.0.0.1",
     listenPort: port,
     serverHost: twin.host,
@@ -308,6 +321,7 @@ async function startEcsScript(
     clientTlsKeyFile: `${runDir}/client-tls.key`,
     pidFile: `${runDir}/pgbouncer.pid`,
     logFile: "",
+    adminSocketDir: runDir,
   });
   const script = pgbouncerStartScript({
     runDir,
@@ -320,6 +334,7 @@ async function startEcsScript(
       // The refusal test waits out every retry; the real task pauses 5 s (the default) between them.
       retrySeconds: 1,
     },
+    metrics: { port, intervalSeconds: o.metricsIntervalSeconds ?? 60 },
   });
   const output: string[] = [];
   const child: ChildProcess = spawn("/bin/sh", ["-c", script], {
@@ -338,6 +353,9 @@ async function startEcsScript(
       FAKE_PCA_DIR: pcaDir,
       FAKE_PCA_CA_ARN: CA_ARN,
       FAKE_PCA_TEMPLATE_ARN: TEMPLATE_ARN,
+      PGBOUNCER_SERVICE_NAME: SERVICE_NAME,
+      // What the task role's metrics policy allows (cloudwatch:namespace condition).
+      FAKE_CW_NAMESPACE: "Verscienta/PgBouncer",
       ...(o.pcaDays ? { FAKE_PCA_DAYS: String(o.pcaDays) } : {}),
     },
   });
@@ -488,6 +506,155 @@ describe("the start script's certificate lifecycle", () => {
       expect(calls).toHaveLength(3); // three attempts, then it gives up
     } finally {
       await s.stop();
+    }
+  });
+});
+
+/** One accepted put-metric-data call, as fixtures/fake-aws.sh records it. */
+interface MetricCall {
+  /** When the fake CLI ran (epoch seconds), right after the publisher read SHOW POOLS. */
+  readonly at: number;
+  readonly region: string;
+  readonly namespace: string;
+  readonly metricData: {
+    MetricName: string;
+    Dimensions: { Name: string; Value: string }[];
+    Value: number;
+    Unit: string;
+  }[];
+}
+
+const metricCalls = (s: StartedScript): MetricCall[] => {
+  const f = path.join(s.pcaDir, "cloudwatch.log");
+  if (!existsSync(f)) return [];
+  return readFileSync(f, "utf8")
+    .trim()
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as MetricCall);
+};
+const metricValue = (c: MetricCall, name: string) => c.metricData.find((m) => m.MetricName === name)?.Value;
+
+/** Polls `find` every 100 ms until it returns a value or `ms` pass (a bound, not a timed assertion). */
+async function waitFor<T>(find: () => T | undefined, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = find();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("the start script's pool-saturation metrics (real PgBouncer, CloudWatch stubbed)", () => {
+  // Two server connections and no reserve, so a third client at once has to queue.
+  const SMALL_POOL: PgBouncerPoolSettings = {
+    ...GUIDE_PGBOUNCER,
+    defaultPoolSize: 2,
+    minPoolSize: 0,
+    reservePoolSize: 0,
+  };
+  const HOLD_SECONDS = 4;
+
+  it("publishes ClientsWaiting and a matching MaxWaitSeconds while clients queue, and 0 once idle", async () => {
+    const s = await startEcsScript({ pool: SMALL_POOL, metricsIntervalSeconds: 1 });
+    const clients: Client[] = [];
+    try {
+      for (let i = 0; i < 5; i++) clients.push(await verifyFullClient(s, { servername: NLB_NAME }));
+      const [h1, h2, ...waiters] = clients;
+      // The two holders take both server connections for HOLD_SECONDS ...
+      const holders = [h1, h2].map((c) => c.query("SELECT pg_sleep($1)", [HOLD_SECONDS]));
+      await new Promise((r) => setTimeout(r, 300));
+      // ... and the three others queue behind them from here on.
+      const queuedFrom = Date.now() / 1000;
+      const served = waiters.map((c) => c.query<{ one: number }>("SELECT 1 AS one"));
+      const queuedBy = Date.now() / 1000;
+
+      // A round taken after the waiters have queued for over a second.
+      const busy = await waitFor(
+        () =>
+          metricCalls(s).find((c) => c.at > queuedBy + 1.2 && (metricValue(c, "ClientsWaiting") ?? 0) > 0),
+        (HOLD_SECONDS + 2) * 1000,
+        "round with clients waiting",
+      );
+      expect(busy.region).toBe("us-east-1");
+      expect(busy.namespace).toBe("Verscienta/PgBouncer");
+      const dims = [{ Name: "ServiceName", Value: SERVICE_NAME }];
+      expect(busy.metricData).toEqual([
+        { MetricName: "ClientsWaiting", Dimensions: dims, Value: 3, Unit: "Count" },
+        { MetricName: "MaxWaitSeconds", Dimensions: dims, Value: expect.any(Number), Unit: "Seconds" },
+      ]);
+      // The oldest waiter queued between queuedFrom and queuedBy, and SHOW POOLS was read just before the
+      // fake CLI recorded `at`: its wait lies between (at - queuedBy) less the read-to-record gap and
+      // (at - queuedFrom).
+      const maxWait = metricValue(busy, "MaxWaitSeconds") ?? -1;
+      expect(maxWait).toBeLessThanOrEqual(busy.at - queuedFrom + 0.01);
+      expect(maxWait).toBeGreaterThan(busy.at - queuedBy - 0.5);
+      expect(maxWait).toBeGreaterThan(1);
+
+      await Promise.all(holders);
+      expect((await Promise.all(served)).map((r) => r.rows[0].one)).toEqual([1, 1, 1]);
+      const idleFrom = Date.now() / 1000;
+      const idle = await waitFor(
+        () => metricCalls(s).find((c) => c.at > idleFrom + 0.2),
+        5000,
+        "round after the queue drained",
+      );
+      expect(idle.metricData.map((m) => [m.MetricName, m.Value])).toEqual([
+        ["ClientsWaiting", 0],
+        ["MaxWaitSeconds", 0],
+      ]);
+      // The publisher came in over the Unix socket as PgBouncer's own uid, never over TCP.
+      expect(s.log()).toContain("pgbouncer access from unix socket");
+      expect(s.log()).toMatch(
+        /pgbouncer\/pgbouncer@unix\(\d+\):\d+ login attempt: db=pgbouncer user=pgbouncer tls=no/,
+      );
+      expect(s.log()).not.toMatch(/pgbouncer\/pgbouncer@127\.0\.0\.1/);
+      expect(s.log()).not.toContain("pgbouncer-metrics:");
+    } finally {
+      await Promise.all(clients.map((c) => c.end().catch(() => {})));
+      expect(await s.stop()).toBe(0);
+    }
+  });
+
+  it("refuses the admin console over TCP, with or without TLS, to pgbouncer and to the pooled role", async () => {
+    const s = await startEcsScript();
+    try {
+      await verifyFullClient(s, { servername: NLB_NAME }).then((c) => c.end());
+      for (const user of ["pgbouncer", APP]) {
+        for (const ssl of [{ ca: s.caPem, servername: NLB_NAME }, false] as const) {
+          const c = new Client(pooledConfig({ port: s.port, database: "pgbouncer", user, ssl }));
+          await expect(c.connect(), `${user} tls=${ssl !== false}`).rejects.toThrow(
+            /not allowed|SSL required/,
+          );
+          await c.end().catch(() => {});
+        }
+      }
+      expect(s.log()).toMatch(/pgbouncer\/pgbouncer@127\.0\.0\.1:\d+ closing because: not allowed/);
+      expect(s.log()).toMatch(
+        new RegExp(`pgbouncer/${APP}@127\\.0\\.0\\.1:\\d+ closing because: not allowed`),
+      );
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
+  });
+
+  it("fails soft when CloudWatch refuses the data: logs the refusal each round and keeps serving", async () => {
+    const s = await startEcsScript({ metricsIntervalSeconds: 1, denyMetrics: true });
+    try {
+      await waitFor(
+        () =>
+          (s.log().match(/pgbouncer-metrics: nothing published this round/g)?.length ?? 0) >= 2 || undefined,
+        10_000,
+        "two refused rounds",
+      );
+      expect(s.log()).toContain("An error occurred (AccessDenied) when calling the PutMetricData operation");
+      expect(metricCalls(s)).toEqual([]);
+      const c = await verifyFullClient(s, { servername: NLB_NAME });
+      expect((await c.query<{ one: number }>("SELECT 1 AS one")).rows[0].one).toBe(1);
+      await c.end();
+    } finally {
+      expect(await s.stop()).toBe(0);
     }
   });
 });

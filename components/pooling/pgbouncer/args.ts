@@ -15,8 +15,8 @@ export interface PgBouncerLoginSecret {
 export interface PgBouncerServiceArgs {
   /**
    * The PgBouncer image, pinned by digest (`<registry>/<repo>@sha256:<64 hex>`): a tag can be moved to
-   * different code without a diff. It must provide `/bin/sh`, `sed`, `grep`, `openssl`, `aws` (AWS CLI,
-   * for the certificate) and `pgbouncer` on PATH, the RDS CA bundle at `serverTlsCaFile`, and
+   * different code without a diff. It must provide `/bin/sh`, `sed`, `grep`, `cut`, `tr`, `openssl`, `aws`
+   * (AWS CLI, for the certificate and the pool metrics), `psql` (SHOW POOLS) and `pgbouncer` on PATH, the RDS CA bundle at `serverTlsCaFile`, and
    * `VOLUME /var/run/pgbouncer` owned by `runAsUser`: Fargate copies a VOLUME path's ownership onto the
    * bind mount, otherwise the mount is root's and the non-root user cannot write its auth_file
    * (aws/containers-roadmap#863). images/pgbouncer/Dockerfile builds exactly that.

@@ -50,6 +50,26 @@ export function pgbouncerLoadBalancer(
       vpcId: args.vpcId,
       // Let running transactions finish before a task is taken out (the script sends SIGINT).
       deregistrationDelay: 60,
+      // PgBouncer's connection log is the pooler's audit trail, so it must name the client, not the NLB.
+      // IP targets over TCP default to the NLB's own address; `preserve_client_ip.enabled` turns that
+      // around (Elastic Load Balancing, "Edit target group attributes for your Network Load Balancer",
+      // Client IP preservation: "IP type target groups (TCP, TLS): Disabled" by default; with it enabled an
+      // IPv4 client's packets reach an IPv4 IP target with the client's address). What that changes:
+      // - The tasks still admit only the NLB's security group: "Referencing the security group associated
+      //   with your Network Load Balancer in the security groups associated with your targets ensures
+      //   that your targets accept traffic from your Network Load Balancer even if you enable client IP
+      //   preservation" (Elastic Load Balancing, "Update the security groups for your Network Load
+      //   Balancer"). So no client CIDR or group goes on the task group (securityGroups.ts), and clients
+      //   still cannot reach a task except through the NLB and its listed sources.
+      // - NAT loopback (hairpinning) is not supported with it: a target that connects to its own NLB
+      //   and is routed back to itself times out (Troubleshoot your Network Load Balancer, "Connections
+      //   time out for requests from a target to its load balancer"). PgBouncer tasks never connect to
+      //   the NLB; only the app tier and the allowed CIDRs do.
+      // - Traffic must flow straight from the NLB to the target, in the same VPC (same page as the
+      //   attribute's): the tasks run in the NLB's own subnets.
+      // - It takes effect for new TCP connections only (same page); pooled app connections pick it up as
+      //   they reconnect.
+      preserveClientIp: "true",
       healthCheck: {
         enabled: true,
         protocol: "TCP",

@@ -1,11 +1,12 @@
 /**
  * PgBouncer's two IAM roles. The execution role (the ECS agent) pulls the image, writes the logs and
  * reads exactly the pooled roles' secrets; the task role (the container) may only issue its own server
- * certificate from the stack's private CA.
+ * certificate from the stack's private CA and publish metrics in the PgBouncer namespace.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, managedRolePolicy } from "../../iam";
+import { PGBOUNCER_METRICS } from "../pgbouncerConfig";
 import { poolerCertificateIssuerStatements } from "../poolerCertificate";
 import type { ResolvedPgBouncerServiceArgs } from "./args";
 
@@ -62,7 +63,10 @@ export function pgbouncerExecutionRole(
   return role;
 }
 
-/** The container's role: issue its server certificate from `ca`, nothing else. */
+/**
+ * The container's role: issue its server certificate from `ca`, and publish the pool-saturation metrics
+ * (`pgbouncerMetricsStatements`); nothing else.
+ */
 export function pgbouncerTaskRole(
   n: string,
   args: Pick<ResolvedPgBouncerServiceArgs, "accountId" | "tags">,
@@ -73,7 +77,8 @@ export function pgbouncerTaskRole(
     `${n}-task`,
     {
       name: `${n}-task`,
-      description: "PgBouncer container: issue its own server certificate from the stack's private CA",
+      description:
+        "PgBouncer container: its server certificate from the stack's private CA, its pool metrics",
       assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com", args.accountId),
       tags: args.tags,
     },
@@ -95,7 +100,39 @@ export function pgbouncerTaskRole(
     },
     opts,
   );
+  managedRolePolicy(
+    `${n}-task-metrics`,
+    {
+      role: role.name,
+      policyName: `${n}-task-metrics`,
+      description: `PgBouncer container: publish its pool metrics in ${PGBOUNCER_METRICS.namespace} only`,
+      tags: args.tags,
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: pgbouncerMetricsStatements() }),
+    },
+    opts,
+  );
   return role;
+}
+
+/**
+ * `cloudwatch:PutMetricData` in the PgBouncer namespace only. The action has no resource type, so the
+ * resource is "*" and the namespace condition is what limits it: "Use IAM condition keys to limit users
+ * to publishing metrics only in the CloudWatch namespaces that you specify", with exactly this statement
+ * shape (Amazon CloudWatch User Guide, "Using condition keys to limit access to CloudWatch namespaces",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html;
+ * `cloudwatch:namespace` in the Service Authorization Reference, "Actions, resources, and condition keys
+ * for Amazon CloudWatch").
+ */
+export function pgbouncerMetricsStatements(): Record<string, unknown>[] {
+  return [
+    {
+      Sid: "PublishThePoolMetrics",
+      Effect: "Allow",
+      Action: ["cloudwatch:PutMetricData"],
+      Resource: "*",
+      Condition: { StringEquals: { "cloudwatch:namespace": PGBOUNCER_METRICS.namespace } },
+    },
+  ];
 }
 
 /** ECR repository ARN of a private-ECR image reference, or undefined for other registries. */

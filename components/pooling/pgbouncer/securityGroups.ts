@@ -2,6 +2,12 @@
  * PgBouncer's network path, each hop admitted by its own rule: clients → NLB (6432) → tasks (6432) →
  * database (5432); the tasks also reach AWS's interface endpoints and the S3 gateway on 443. Standalone
  * rules only, so neither group has AWS's default allow-all egress.
+ *
+ * The target group preserves client IPs (loadBalancer.ts), so packets reach the tasks with the app's own
+ * address. The tasks' one inbound rule still names the NLB's security group, not the clients: AWS
+ * honours a target rule that references the NLB's group for client-IP-preserved traffic ("Update the
+ * security groups for your Network Load Balancer"), and naming the clients there as well would let them
+ * bypass the NLB and its source list. Who may connect is decided once, on the NLB's group.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -111,7 +117,8 @@ export function pgbouncerSecurityGroups(
       }
       return c[0];
     }),
-    description: "HTTPS to AWS interface endpoints (ECR, Logs, Secrets Manager, Private CA) inside the VPC",
+    description:
+      "HTTPS to AWS interface endpoints (ECR, Logs, Secrets Manager, Private CA, CloudWatch) inside the VPC",
   });
   if (args.s3PrefixListId !== undefined) {
     rule("out", `${n}-task-to-s3`, {

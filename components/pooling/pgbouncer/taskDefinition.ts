@@ -2,11 +2,19 @@
  * PgBouncer's Fargate task definition. The ini is rendered by `renderPgbouncerIni` and reaches the
  * container as a plain environment variable (it holds no secret); passwords come from Secrets Manager
  * through ECS `secrets` and are written to an auth_file on an ephemeral volume at start. Read-only root
- * filesystem, non-root user, all capabilities dropped, `nofile` raised to fit max_client_conn.
+ * filesystem, non-root user, all capabilities dropped, `nofile` raised to fit max_client_conn. The
+ * container also publishes its pool saturation (ClientsWaiting, MaxWaitSeconds) once a minute under the
+ * ECS service's name.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PGBOUNCER_PORT, pgbouncerStartScript, renderPgbouncerIni, TLS_ENV } from "../pgbouncerConfig";
+import {
+  METRICS_ENV,
+  PGBOUNCER_PORT,
+  pgbouncerStartScript,
+  renderPgbouncerIni,
+  TLS_ENV,
+} from "../pgbouncerConfig";
 import { POOLER_CERT_RENEW_BEFORE_SECONDS, POOLER_CERT_VALIDITY_DAYS } from "../poolerCertificate";
 import { pgbouncerNofile } from "../poolSettings";
 import { PGBOUNCER_ENTRYPOINT, PGBOUNCER_RUN_DIR, type ResolvedPgBouncerServiceArgs } from "./args";
@@ -63,12 +71,16 @@ export function pgbouncerTaskDefinition(
             clientTlsKeyFile: `${PGBOUNCER_RUN_DIR}/client-tls.key`,
             pidFile: `${PGBOUNCER_RUN_DIR}/pgbouncer.pid`,
             logFile: "",
+            // The admin console's socket, for the in-task metrics publisher only.
+            adminSocketDir: PGBOUNCER_RUN_DIR,
           }),
           roles: roles.map((r, i) => ({ ...r, secretArn: arns[i] })),
           nofile: pgbouncerNofile(args.pool, roles.length),
           logGroupName,
           region,
           tls: { caArn, templateArn, hostname: dnsName },
+          // PgBouncerService names its ECS service `n` as well; test/infra/pooling.test.ts pins the two equal.
+          serviceName: n,
         }),
       ),
     );
@@ -107,6 +119,8 @@ export interface ContainerDefinitionsInput {
   readonly region: string;
   /** The private CA the task issues its certificate from, the only template allowed, the NLB name. */
   readonly tls: { readonly caArn: string; readonly templateArn: string; readonly hostname: string };
+  /** The ECS service's name: the `ServiceName` dimension of the pool-saturation metrics. */
+  readonly serviceName: string;
 }
 
 /** The task's container definitions (pure, so tests read exactly what ECS gets). */
@@ -129,17 +143,19 @@ export function pgbouncerContainerDefinitions(c: ContainerDefinitionsInput): Rec
             validityDays: POOLER_CERT_VALIDITY_DAYS,
             renewBeforeSeconds: POOLER_CERT_RENEW_BEFORE_SECONDS,
           },
+          metrics: { port: PGBOUNCER_PORT },
         }),
       ],
       portMappings: [{ containerPort: PGBOUNCER_PORT, protocol: "tcp" }],
-      // The ini holds host names and pool sizes only, the TLS variables ARNs and a host name; passwords
-      // come through `secrets` below.
+      // The ini holds host names and pool sizes only, the TLS variables ARNs and a host name, the last
+      // one the service's name; passwords come through `secrets` below.
       environment: [
         { name: "PGBOUNCER_INI", value: c.ini },
         { name: TLS_ENV.caArn, value: c.tls.caArn },
         { name: TLS_ENV.templateArn, value: c.tls.templateArn },
         { name: TLS_ENV.hostname, value: c.tls.hostname },
         { name: TLS_ENV.region, value: c.region },
+        { name: METRICS_ENV.serviceName, value: c.serviceName },
       ],
       secrets: c.roles.flatMap((r) => [
         { name: r.usernameEnv, valueFrom: `${r.secretArn}:username::` },

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  METRICS_ENV,
+  PGBOUNCER_METRICS,
   pgbouncerStartScript,
   renderPgbouncerIni,
   renderUserlist,
@@ -53,13 +55,36 @@ describe("renderPgbouncerIni", () => {
     });
   });
 
-  it("authenticates with SCRAM against auth_file and has no Unix socket", () => {
+  it("authenticates with SCRAM against auth_file and has no Unix socket unless asked for one", () => {
     expect(s).toMatchObject({
       auth_type: "scram-sha-256",
       auth_file: "/run/pgb/userlist.txt",
       unix_socket_dir: "",
     });
     expect(ini).not.toMatch(/auth_query|auth_user|password/);
+  });
+
+  it("names no admin or stats user, so nobody reaches the admin console over TCP", () => {
+    expect(s).toMatchObject({ admin_users: "", stats_users: "" });
+    const withSocket = settingsOf(
+      renderPgbouncerIni(GUIDE_PGBOUNCER, { ...opts, adminSocketDir: "/var/run/pgbouncer" }),
+    );
+    expect(withSocket).toMatchObject({
+      unix_socket_dir: "/var/run/pgbouncer",
+      unix_socket_mode: "0600",
+      admin_users: "",
+      stats_users: "",
+      listen_addr: "0.0.0.0",
+      client_tls_sslmode: "require",
+    });
+  });
+
+  it("fails when adminSocketDir is not an absolute plain path that fits a socket address", () => {
+    for (const dir of ["run/pgb", "/run/p gb", `/${"a".repeat(90)}`]) {
+      expect(() => renderPgbouncerIni(GUIDE_PGBOUNCER, { ...opts, adminSocketDir: dir })).toThrow(
+        `adminSocketDir: "${dir}" must be an absolute plain path of at most 90 characters`,
+      );
+    }
   });
 
   it("routes the one database to the server and caps each role at default + reserve", () => {
@@ -110,6 +135,7 @@ describe("pgbouncerStartScript", () => {
     iniEnv: "PGBOUNCER_INI",
     roles: [{ name: "app_user", usernameEnv: "U0", passwordEnv: "P0" }],
     tls,
+    metrics: { port: 6432 },
   });
   const lines = script.split("\n");
 
@@ -146,21 +172,28 @@ describe("pgbouncerStartScript", () => {
   });
 
   it("fails when a variable name or run directory could inject shell", () => {
-    expect(() => pgbouncerStartScript({ runDir: "/tmp; rm -rf /", iniEnv: "I", roles: [], tls })).toThrow(
-      /runDir/,
-    );
+    expect(() =>
+      pgbouncerStartScript({
+        runDir: "/tmp; rm -rf /",
+        iniEnv: "I",
+        roles: [],
+        tls,
+        metrics: { port: 6432 },
+      }),
+    ).toThrow(/runDir/);
     expect(() =>
       pgbouncerStartScript({
         runDir: "/r",
         iniEnv: "I",
         roles: [{ name: "a", usernameEnv: "U$(x)", passwordEnv: "P" }],
         tls,
+        metrics: { port: 6432 },
       }),
     ).toThrow(/not valid/);
   });
 
   it("refuses a validity above the short-lived mode's 7 days, or a renewal window that cannot work", () => {
-    const base = { runDir: "/r", iniEnv: "I", roles: [] };
+    const base = { runDir: "/r", iniEnv: "I", roles: [], metrics: { port: 6432 } };
     expect(() =>
       pgbouncerStartScript({ ...base, tls: { validityDays: 8, renewBeforeSeconds: 86_400 } }),
     ).toThrow("tls.validityDays: 8 must be 1 to 7");
@@ -176,5 +209,56 @@ describe("pgbouncerStartScript", () => {
         tls: { validityDays: 6, renewBeforeSeconds: 86_400, signingAlgorithm: "MD5WITHRSA" },
       }),
     ).toThrow(/signingAlgorithm/);
+  });
+
+  it("publishes SHOW POOLS from the admin console's Unix socket as user pgbouncer, never over TCP", () => {
+    const read = lines.find((l) => l.includes("SHOW POOLS") && l.includes("psql"));
+    expect(read?.trim()).toBe(
+      "out=$(PGCONNECT_TIMEOUT=5 psql -X -w -q -A -F , -P footer=off -h /var/run/pgbouncer -p 6432 -U pgbouncer -d pgbouncer -c 'SHOW POOLS') || return 1",
+    );
+    expect(script).not.toMatch(/psql[^\n]*-h (127\.0\.0\.1|localhost|\$)/);
+  });
+
+  it("sends ClientsWaiting and MaxWaitSeconds under the service's name in the PgBouncer namespace", () => {
+    const put = lines.find((l) => l.includes("aws cloudwatch put-metric-data"));
+    expect(put?.trim()).toBe(
+      'aws cloudwatch put-metric-data --region "$AWS_REGION" --cli-connect-timeout 10 --cli-read-timeout 20 --namespace Verscienta/PgBouncer --metric-data "$data" || return 1',
+    );
+    expect(script).toContain(
+      `dims='"Dimensions":[{"Name":"ServiceName","Value":"'"$PGBOUNCER_SERVICE_NAME"'"}]'`,
+    );
+    expect(script).toContain(
+      `data=$(printf '[{"MetricName":"ClientsWaiting",%s,"Value":%s,"Unit":"Count"},{"MetricName":"MaxWaitSeconds",%s,"Value":%s,"Unit":"Seconds"}]' "$dims" "$waiting" "$dims" "$secs")`,
+    );
+    expect(script).toContain(
+      '  while sleep 60; do pools || echo "pgbouncer-metrics: nothing published this round" >&2; done',
+    );
+    expect(script).toContain('kill "$rpid" "$mpid" 2>/dev/null || true');
+  });
+
+  it("stops at start when the service name could not be a JSON-safe ECS service name", () => {
+    expect(script).toContain(
+      `case "\${PGBOUNCER_SERVICE_NAME:-}" in ""|*[!A-Za-z0-9_-]*) echo "pgbouncer-metrics: PGBOUNCER_SERVICE_NAME is not an ECS service name" >&2; exit 1;; esac`,
+    );
+    expect(METRICS_ENV.serviceName).toBe("PGBOUNCER_SERVICE_NAME");
+  });
+
+  it("publishes exactly the namespace, dimension and metric names the alarms are written against", () => {
+    expect(PGBOUNCER_METRICS).toEqual({
+      namespace: "Verscienta/PgBouncer",
+      dimension: "ServiceName",
+      clientsWaiting: "ClientsWaiting",
+      maxWaitSeconds: "MaxWaitSeconds",
+    });
+  });
+
+  it("refuses a metrics port or interval that cannot work", () => {
+    const base = { runDir: "/r", iniEnv: "I", roles: [], tls };
+    expect(() => pgbouncerStartScript({ ...base, metrics: { port: 0 } })).toThrow(
+      "metrics.port: 0 must be PgBouncer's listen_port (1 to 65535).",
+    );
+    expect(() => pgbouncerStartScript({ ...base, metrics: { port: 6432, intervalSeconds: 0.5 } })).toThrow(
+      "metrics.intervalSeconds: 0.5 must be a whole number from 1 to 3600.",
+    );
   });
 });

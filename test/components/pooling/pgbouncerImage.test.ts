@@ -40,6 +40,7 @@ const container = pgbouncerContainerDefinitions({
   logGroupName: "/lg",
   region: "us-east-1",
   tls: { caArn: "arn:ca", templateArn: "arn:t", hostname: "pgb.example.internal" },
+  serviceName: "verscienta-dev-pgbouncer",
 })[0] as {
   user: string;
   entryPoint: string[];
@@ -47,6 +48,25 @@ const container = pgbouncerContainerDefinitions({
   mountPoints: { containerPath: string }[];
   environment: { name: string; value: string }[];
 };
+
+/** Dash's keywords and the builtins the script uses (dash(1), "Builtins"). */
+const DASH_BUILTINS = new Set(
+  "case esac for while until do done if then else fi in continue return exit export set unset umask trap wait kill echo printf true false".split(
+    " ",
+  ),
+);
+
+/**
+ * Words in command position: at a line start or after `;`, `&&`, `||`, `|`, `$(`, `{` or a keyword,
+ * after any `NAME=value` prefixes. Messages (`echo "..."`) and single-quoted text are dropped first so
+ * their words are not mistaken for commands.
+ */
+function commandWords(script: string): Set<string> {
+  const text = script.replace(/echo "[^"]*"/g, "echo").replace(/'[^'\n]*'/g, "''");
+  const re =
+    /(?:^|;|&&|\|\||\||\$\(|\b(?:then|do|else|if|while|until)\b|\{)[ \t]*(?:[A-Za-z_][A-Za-z0-9_]*=(?!\$\()\S*[ \t]+)*([a-z][a-z0-9_.-]*)(?=[ \t;)]|$)/gm;
+  return new Set([...text.matchAll(re)].map((m) => m[1]));
+}
 
 describe("images/pgbouncer/Dockerfile", () => {
   it("builds from Debian bookworm-slim pinned by digest", () => {
@@ -92,17 +112,33 @@ describe("images/pgbouncer/Dockerfile", () => {
     const script = container.command[0];
     const apt = /apt-get install -y --no-install-recommends ([a-z0-9 .-]+?);/.exec(all("RUN").join(" "));
     const packages = new Set(apt?.[1].split(" "));
-    // program the script runs → the package that provides it (sed and grep are Essential in Debian).
-    const provider: Record<string, string> = {
+    // Program the script runs → the package the Dockerfile installs for it.
+    const installed: Record<string, string> = {
       pgbouncer: "pgbouncer",
       openssl: "openssl",
       aws: "awscli",
+      psql: "postgresql-client",
     };
-    for (const [program, pkg] of Object.entries(provider)) {
-      expect(script).toMatch(new RegExp(`(^|[\\s;(])${program} `, "m"));
+    // Program → its package, Essential in Debian (present in every base image, never removable).
+    const essential: Record<string, string> = {
+      sed: "sed",
+      grep: "grep",
+      cut: "coreutils",
+      tr: "coreutils",
+      sleep: "coreutils",
+      mv: "coreutils",
+      rm: "coreutils",
+    };
+    for (const [program, pkg] of Object.entries(installed)) {
       expect(packages.has(pkg), `${pkg} provides ${program}`).toBe(true);
     }
     expect(packages.has("ca-certificates")).toBe(true);
+    // Every command word the script runs is a dash builtin or keyword, a function it defines, or one
+    // of the programs above: a new program without a package here fails this test.
+    const calls = commandWords(script);
+    const functions = new Set([...script.matchAll(/^\s*([a-z_][a-z0-9_]*)\(\) \{/gm)].map((m) => m[1]));
+    const programs = [...calls].filter((w) => !DASH_BUILTINS.has(w) && !functions.has(w)).sort();
+    expect(programs).toEqual(Object.keys({ ...installed, ...essential }).sort());
   });
 
   it("bakes in no secret: no ENV or ARG, nothing that looks like a credential", () => {
