@@ -128,6 +128,7 @@ export function buildMonitoring(core: Core, pooler: PoolerTarget): MonitoringRes
 
   new DatabaseEvents(name, {
     sourceIds: instances.map((i) => i.identifier),
+    proxyName: pooler.kind === "rds-proxy" ? pooler.proxyName : undefined,
     topicArn: topic.topicArn,
     tags,
   });

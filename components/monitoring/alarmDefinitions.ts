@@ -3,18 +3,26 @@
  * threshold and missing-data treatment. Pure, so the exact alarm set is specified and tested apart from
  * Pulumi; the components turn definitions into `aws.cloudwatch.MetricAlarm`s and dashboard widgets.
  *
- * Missing data, chosen per alarm:
- * - `missing` for metrics RDS (or ECS/ELB) publish continuously: a silent metric leaves the alarm in
- *   INSUFFICIENT_DATA, whose action notifies the topic, so "the instance stopped reporting" is heard.
+ * Every alarm's namespace, metric, dimension keys, statistic and missing-data treatment is also written
+ * down, with the AWS page it comes from and the reason for the missing-data choice, in alarmCatalog.ts;
+ * a test holds every definition (and every alarm the program registers) to that table.
+ *
+ * Missing data, in short (the catalog gives each alarm's reason):
+ * - `missing` for metrics AWS publishes continuously while the resource runs: silence leaves the alarm in
+ *   INSUFFICIENT_DATA, whose action notifies the topic, so "it stopped reporting" is heard.
  * - `breaching` where silence itself is the failure: ReplicaLag stops when replication breaks, and no
  *   healthy PgBouncer target means nothing to report.
- * - `notBreaching` for counts derived from log lines: no slow-query or failed-login line is the good case.
+ * - `notBreaching` for counts derived from log lines and for RDS Proxy usage metrics, which are absent
+ *   while the proxy is idle: no line, no client, is the good case.
  */
+import { PGBOUNCER_METRICS } from "../pooling/pgbouncerConfig";
 import {
   type AlarmThresholds,
   connectionsThreshold,
   freeableMemoryThresholdBytes,
   freeStorageThresholdBytes,
+  PGBOUNCER_WAIT_ALARMS,
+  PROXY_AVAILABILITY_ALARM,
 } from "./thresholds";
 
 export type Statistic = "Average" | "Maximum" | "Minimum" | "Sum";
@@ -45,6 +53,18 @@ export interface AlarmDefinition {
 
 /** Namespace of the metrics the stack's log metric filters publish. */
 export const CUSTOM_NAMESPACE = "Verscienta/PostgreSQL";
+
+/**
+ * RDS Proxy's target group: every proxy has exactly one, named `default` (RDS API Reference,
+ * DBProxyTargetGroup.IsDefault: "each proxy is currently associated with a single target group"; the
+ * AWS CLI reference's modify-db-proxy-target-group example returns `"TargetGroupName": "default"`).
+ */
+export const PROXY_DEFAULT_TARGET_GROUP = "default";
+/**
+ * The role an RDS instance target serves through the proxy (RDS API Reference, DBProxyTarget.Role:
+ * READ_WRITE | READ_ONLY | UNKNOWN); a single DB instance target is the writer.
+ */
+export const PROXY_WRITER_ROLE = "READ_WRITE";
 
 /**
  * Log-derived metric names carry the instance identifier: metric filters can only take dimension
@@ -264,6 +284,8 @@ export type PoolerAlarmInputs =
       /** Prefix of the alarm names (the stack name). */
       readonly namePrefix: string;
       readonly proxyName: string;
+      /** The proxy's target group name (the AvailabilityPercentage dimension). @default "default" */
+      readonly targetGroupName?: string;
       /** `max_connections` of the target instance. */
       readonly maxConnections: number;
       /** Share of max_connections the proxy may open (its `maxConnectionsPercent`). */
@@ -282,12 +304,19 @@ export type PoolerAlarmInputs =
       readonly thresholds: AlarmThresholds;
     };
 
-const PROXY_KEYS = ["rds-proxy-pool-high", "rds-proxy-pinned-sessions", "rds-proxy-auth-failures"] as const;
+const PROXY_KEYS = [
+  "rds-proxy-pool-high",
+  "rds-proxy-pinned-sessions",
+  "rds-proxy-auth-failures",
+  "rds-proxy-unavailable",
+] as const;
 const PGBOUNCER_KEYS = [
   "pgbouncer-cpu-high",
   "pgbouncer-memory-high",
   "pgbouncer-unhealthy-targets",
   "pgbouncer-no-healthy-targets",
+  "pgbouncer-clients-waiting",
+  "pgbouncer-max-wait",
 ] as const;
 
 export function poolerAlarmKeys(kind: AlarmedPoolerKind): string[] {
@@ -305,28 +334,32 @@ export function poolerAlarmDefinitions(p: PoolerAlarmInputs): AlarmDefinition[] 
   if (p.kind === "rds-proxy") {
     const pool = proxyPoolSize(p.maxConnections, p.proxyMaxConnectionsPercent);
     const proxy = { namespace: "AWS/RDS", dimensions: { ProxyName: p.proxyName } };
+    const a = PROXY_AVAILABILITY_ALARM;
+    // RDS publishes proxy metrics once per underlying node, and a proxy may run on several; "Sum" is the
+    // statistic the RDS User Guide names for the connection counts ("Monitoring RDS Proxy metrics with
+    // Amazon CloudWatch"), so the alarms compare the whole pool, not its busiest node, with the pool.
     return [
       {
         ...name("rds-proxy-pool-high"),
         ...proxy,
-        description: `Guide "Connection Pool: Alert if > ${t.connectionsPercent}% utilization": RDS Proxy ${p.proxyName} holds more than ${t.connectionsPercent}% of its ${pool}-connection pool for 5 minutes; clients will queue and time out.`,
+        description: `Guide "Connection Pool: Alert if > ${t.connectionsPercent}% utilization": RDS Proxy ${p.proxyName} holds more than ${t.connectionsPercent}% of its ${pool}-connection pool (summed over its nodes) for 5 minutes; clients will queue and time out.`,
         metricName: "DatabaseConnections",
-        statistic: "Maximum",
+        statistic: "Sum",
         ...sustained(5),
         comparisonOperator: "GreaterThanThreshold",
         threshold: Math.floor((pool * t.connectionsPercent) / 100),
-        treatMissingData: "missing",
+        treatMissingData: "notBreaching",
       },
       {
         ...name("rds-proxy-pinned-sessions"),
         ...proxy,
         description: `More than ${p.pinnedSessionsPercent}% of RDS Proxy ${p.proxyName}'s pool pinned to clients for 5 minutes: session state (SET, temp tables, advisory locks) defeats pooling.`,
         metricName: "DatabaseConnectionsCurrentlySessionPinned",
-        statistic: "Maximum",
+        statistic: "Sum",
         ...sustained(5),
         comparisonOperator: "GreaterThanThreshold",
         threshold: Math.floor((pool * p.pinnedSessionsPercent) / 100),
-        treatMissingData: "missing",
+        treatMissingData: "notBreaching",
       },
       {
         ...name("rds-proxy-auth-failures"),
@@ -339,6 +372,22 @@ export function poolerAlarmDefinitions(p: PoolerAlarmInputs): AlarmDefinition[] 
         threshold: t.authFailures,
         treatMissingData: "notBreaching",
       },
+      {
+        ...name("rds-proxy-unavailable"),
+        namespace: "AWS/RDS",
+        dimensions: {
+          ProxyName: p.proxyName,
+          TargetGroup: p.targetGroupName ?? PROXY_DEFAULT_TARGET_GROUP,
+          TargetRole: PROXY_WRITER_ROLE,
+        },
+        description: `RDS Proxy ${p.proxyName}'s health checks reached its writer less than ${a.belowPercent}% of the time for ${a.minutes} minutes: some or all proxy nodes cannot reach the database, and clients through them fail. Check the instance's state, the RDS events and the proxy's security groups.`,
+        metricName: "AvailabilityPercentage",
+        statistic: "Average",
+        ...sustained(a.minutes),
+        comparisonOperator: "LessThanThreshold",
+        threshold: a.belowPercent,
+        treatMissingData: "missing",
+      },
     ];
   }
   const service = {
@@ -349,6 +398,13 @@ export function poolerAlarmDefinitions(p: PoolerAlarmInputs): AlarmDefinition[] 
     namespace: "AWS/NetworkELB",
     dimensions: { LoadBalancer: p.loadBalancerArnSuffix, TargetGroup: p.targetGroupArnSuffix },
   };
+  // The metrics each PgBouncer task publishes once a minute (PGBOUNCER_METRICS, written by the task's
+  // publisher in components/pooling): clients waiting for a server connection and the longest wait.
+  const waits = {
+    namespace: PGBOUNCER_METRICS.namespace,
+    dimensions: { [PGBOUNCER_METRICS.dimension]: p.serviceName },
+  };
+  const w = PGBOUNCER_WAIT_ALARMS;
   return [
     {
       ...name("pgbouncer-cpu-high"),
@@ -372,12 +428,15 @@ export function poolerAlarmDefinitions(p: PoolerAlarmInputs): AlarmDefinition[] 
       threshold: 100 - t.freeableMemoryPercent,
       treatMissingData: "missing",
     },
+    // Each NLB node reports its own host counts; the ELB guide ("CloudWatch metrics for your Network
+    // Load Balancer", Statistics) recommends the minimum of UnHealthyHostCount and the maximum of
+    // HealthyHostCount, so one node's view of one zone does not page on its own.
     {
       ...name("pgbouncer-unhealthy-targets"),
       ...targets,
       description: "A PgBouncer task failed its load balancer health check for 3 minutes.",
       metricName: "UnHealthyHostCount",
-      statistic: "Maximum",
+      statistic: "Minimum",
       ...sustained(3),
       comparisonOperator: "GreaterThanThreshold",
       threshold: 0,
@@ -389,11 +448,37 @@ export function poolerAlarmDefinitions(p: PoolerAlarmInputs): AlarmDefinition[] 
       description:
         "No healthy PgBouncer task behind the load balancer for 2 minutes: the application cannot connect.",
       metricName: "HealthyHostCount",
-      statistic: "Minimum",
+      statistic: "Maximum",
       ...sustained(2),
       comparisonOperator: "LessThanThreshold",
       threshold: 1,
       treatMissingData: "breaching",
+    },
+    // Several tasks publish under the same ServiceName, and CloudWatch aggregates every data point that
+    // falls in a period into one statistic: "Maximum" is the worst task in each minute, whichever tasks
+    // reported, where "Sum" would count a task twice or not at all as its publishing drifts across
+    // minute boundaries. For "more than 0 waiting" the two agree whenever every task reports once.
+    {
+      ...name("pgbouncer-clients-waiting"),
+      ...waits,
+      description: `Clients queued for a server connection on a PgBouncer task in each of the last ${w.minutes} minutes: the pool (default_pool_size plus reserve) is too small for the load, or the database is slow to give connections back. Check SHOW POOLS, then long transactions.`,
+      metricName: PGBOUNCER_METRICS.clientsWaiting,
+      statistic: "Maximum",
+      ...sustained(w.minutes),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: w.clientsWaiting,
+      treatMissingData: "missing",
+    },
+    {
+      ...name("pgbouncer-max-wait"),
+      ...waits,
+      description: `A PgBouncer client waited more than ${w.maxWaitSeconds} s for a server connection in each of the last ${w.minutes} minutes; the application gives up at ${w.appConnectionTimeoutSeconds} s (its pool's connectionTimeoutMillis), so connection errors are next.`,
+      metricName: PGBOUNCER_METRICS.maxWaitSeconds,
+      statistic: "Maximum",
+      ...sustained(w.minutes),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: w.maxWaitSeconds,
+      treatMissingData: "missing",
     },
   ];
 }

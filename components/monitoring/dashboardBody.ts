@@ -41,10 +41,13 @@ export const WIDGET_TITLES: Readonly<Record<string, string>> = {
   "rds-proxy-pool-high": "RDS Proxy database connections",
   "rds-proxy-pinned-sessions": "RDS Proxy pinned sessions",
   "rds-proxy-auth-failures": "RDS Proxy refused logins",
+  "rds-proxy-unavailable": "RDS Proxy writer availability (%)",
   "pgbouncer-cpu-high": "PgBouncer CPU (%)",
   "pgbouncer-memory-high": "PgBouncer memory (%)",
   "pgbouncer-unhealthy-targets": "PgBouncer unhealthy targets",
   "pgbouncer-no-healthy-targets": "PgBouncer healthy targets",
+  "pgbouncer-clients-waiting": "PgBouncer clients waiting for a server connection",
+  "pgbouncer-max-wait": "PgBouncer longest client wait (s)",
 };
 
 type MetricRow = (string | { label?: string; stat?: string; period?: number })[];

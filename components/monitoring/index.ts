@@ -1,3 +1,4 @@
+export * from "./alarmCatalog";
 export * from "./alarmDefinitions";
 export * from "./alarmTopic";
 export * from "./dashboardBody";

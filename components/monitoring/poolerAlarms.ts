@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   type AlarmDefinition,
   type AlarmedPoolerKind,
+  PROXY_DEFAULT_TARGET_GROUP,
   poolerAlarmDefinitions,
   poolerAlarmKeys,
 } from "./alarmDefinitions";
@@ -15,6 +16,11 @@ export interface PoolerAlarmsArgs {
   readonly namePrefix: string;
   /** rds-proxy: the proxy's name (the metrics' ProxyName dimension). */
   readonly proxyName?: pulumi.Input<string>;
+  /**
+   * rds-proxy: the proxy's target group (a dimension of AvailabilityPercentage). Every proxy has one,
+   * named "default" (see PROXY_DEFAULT_TARGET_GROUP). @default "default"
+   */
+  readonly proxyTargetGroupName?: pulumi.Input<string>;
   /** rds-proxy: max_connections of the target instance. */
   readonly maxConnections?: pulumi.Input<number>;
   /** rds-proxy: the proxy's `maxConnectionsPercent`. @default 75 */
@@ -59,8 +65,9 @@ export function validatePoolerAlarmsArgs(args: PoolerAlarmsArgs): void {
 
 /**
  * Alarms on the connection pooler. RDS Proxy: its pool near saturation (the guide's 90% connection
- * rule applied to the proxy's share of max_connections), pinned sessions, refused logins. PgBouncer on
- * ECS: service CPU and memory, unhealthy and missing load-balancer targets.
+ * rule applied to the proxy's share of max_connections), pinned sessions, refused logins, and its writer
+ * unreachable. PgBouncer on ECS: service CPU and memory, unhealthy and missing load-balancer targets, and
+ * clients queueing for a server connection (the metrics each task publishes).
  */
 export class PoolerAlarms extends pulumi.ComponentResource {
   readonly alarms: aws.cloudwatch.MetricAlarm[];
@@ -76,17 +83,24 @@ export class PoolerAlarms extends pulumi.ComponentResource {
 
     this.definitions =
       args.kind === "rds-proxy"
-        ? pulumi.all([args.proxyName!, args.maxConnections!]).apply(([proxyName, maxConnections]) =>
-            poolerAlarmDefinitions({
-              kind: "rds-proxy",
-              namePrefix: args.namePrefix,
-              proxyName,
-              maxConnections,
-              proxyMaxConnectionsPercent: args.proxyMaxConnectionsPercent ?? 75,
-              pinnedSessionsPercent: args.pinnedSessionsPercent ?? 50,
-              thresholds,
-            }),
-          )
+        ? pulumi
+            .all([
+              args.proxyName!,
+              args.maxConnections!,
+              args.proxyTargetGroupName ?? PROXY_DEFAULT_TARGET_GROUP,
+            ])
+            .apply(([proxyName, maxConnections, targetGroupName]) =>
+              poolerAlarmDefinitions({
+                kind: "rds-proxy",
+                namePrefix: args.namePrefix,
+                proxyName,
+                targetGroupName,
+                maxConnections,
+                proxyMaxConnectionsPercent: args.proxyMaxConnectionsPercent ?? 75,
+                pinnedSessionsPercent: args.pinnedSessionsPercent ?? 50,
+                thresholds,
+              }),
+            )
         : pulumi
             .all([
               args.clusterName!,

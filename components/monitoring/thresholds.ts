@@ -4,7 +4,7 @@
  * > 90% utilization"); CloudWatch alarms need absolute values, so these turn percentages into bytes
  * and connection counts for the instance class and storage the stack deploys.
  */
-import { GUIDE_THRESHOLDS as GUIDE } from "../../spec/guide";
+import { APP_POOL, GUIDE_THRESHOLDS as GUIDE } from "../../spec/guide";
 import { connectionLimits, GIB, instanceProfile, MIB } from "../../spec/instanceProfile";
 
 export { GIB, MIB };
@@ -37,6 +37,31 @@ export interface AlarmThresholds {
 
 /** The guide's numbers, then what a DBA adds; they live in spec/guide.ts with the config defaults. */
 export const GUIDE_THRESHOLDS: AlarmThresholds = GUIDE;
+
+/**
+ * PgBouncer queueing, from the guide's application pool: a client gives up after `connectionTimeoutMillis`
+ * (5 s in every environment). A wait above a fifth of that (1 s), or any client queued, in every minute
+ * for 5 minutes (the guide's sustained window, as for CPU) means the pool no longer keeps up, while there
+ * is still headroom before the application sees connection timeouts. One-minute spikes stay quiet:
+ * transaction pooling queues briefly by design.
+ */
+const appConnectionTimeoutSeconds =
+  Math.min(APP_POOL.dev.connectionTimeoutMillis, APP_POOL.prod.connectionTimeoutMillis) / 1000;
+export const PGBOUNCER_WAIT_ALARMS = Object.freeze({
+  appConnectionTimeoutSeconds,
+  maxWaitSeconds: appConnectionTimeoutSeconds / 5,
+  clientsWaiting: 0,
+  minutes: 5,
+});
+
+/**
+ * RDS Proxy availability: AvailabilityPercentage is the share of its health checks that reached the
+ * target, averaged over the proxy's nodes (Aurora User Guide, "RDS Proxy monitoring dashboard": with 4 nodes
+ * and one failing, availability reads 75%). Any shortfall held for 3 minutes pages, the same window as an
+ * unhealthy PgBouncer target; a Multi-AZ failover (60-120 s) is reported by the RDS failover event
+ * instead.
+ */
+export const PROXY_AVAILABILITY_ALARM = Object.freeze({ belowPercent: 100, minutes: 3 });
 
 const PERCENT_KEYS = [
   "cpuPercent",

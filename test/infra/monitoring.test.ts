@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { catalogKeyOf, catalogProblems } from "../../components/monitoring/alarmCatalog";
 import { AlarmTopic } from "../../components/monitoring/alarmTopic";
 import { DatabaseAlarms } from "../../components/monitoring/databaseAlarms";
 import { DatabaseEvents } from "../../components/monitoring/databaseEvents";
@@ -9,6 +10,21 @@ import { ofType, one, type RunResult, runStack } from "../../testing/runProgram"
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter";
 const TOPIC_ARN = (stack: string) => `arn:aws:sns:us-east-1:${MOCK_ACCOUNT}:verscienta-${stack}-alarms`;
+const EVENTS = "aws:rds/eventSubscription:EventSubscription";
+
+/** Every registered alarm held to the cited alarm catalog: its key, then any departure. */
+const departures = (r: RunResult) =>
+  ofType(r, ALARM).flatMap((a) => {
+    const key = catalogKeyOf(String(a.inputs.name));
+    if (!key) return [`${String(a.inputs.name)}: no catalog entry`];
+    return catalogProblems(key, {
+      namespace: a.inputs.namespace,
+      metricName: a.inputs.metricName,
+      dimensions: a.inputs.dimensions,
+      statistic: a.inputs.statistic,
+      treatMissingData: a.inputs.treatMissingData,
+    });
+  });
 
 /** The fields every alarm is specified by, for exact comparison. */
 const spec = (r: RunResult, name: string) => {
@@ -343,6 +359,15 @@ describe("monitoring (dev: db.t4g.medium, 20 GiB, no replica, no pooler)", () =>
     expect(r.outputs.dashboardName).toBe("verscienta-dev-postgres");
     expect(r.outputs.alarmNames).toHaveLength(9);
   });
+
+  it("registers only alarms that match the cited alarm catalog", () => {
+    expect(ofType(r, ALARM)).toHaveLength(9);
+    expect(departures(r)).toEqual([]);
+  });
+
+  it("has no RDS Proxy event subscription without a proxy", () => {
+    expect(ofType(r, EVENTS).map((e) => e.inputs.sourceType)).toEqual(["db-instance"]);
+  });
 });
 
 describe("monitoring (prod: db.r6g.large, 100 GiB, no replica, RDS Proxy)", () => {
@@ -376,36 +401,48 @@ describe("monitoring (prod: db.r6g.large, 100 GiB, no replica, RDS Proxy)", () =
   });
 
   it("watches the instance for RDS events", () => {
-    expect(one(r, "aws:rds/eventSubscription:EventSubscription").inputs.sourceIds).toEqual([
-      "verscienta-prod-db",
-    ]);
+    expect(one(r, EVENTS, "verscienta-prod-events").inputs).toMatchObject({
+      sourceType: "db-instance",
+      sourceIds: ["verscienta-prod-db"],
+    });
   });
 
-  it("alarms on the RDS Proxy pool (75% of 1684 = 1263), pinned sessions and refused logins", () => {
+  it("subscribes the topic to the proxy's failure, deletion and configuration events", () => {
+    expect(one(r, EVENTS, "verscienta-prod-proxy-events").inputs).toMatchObject({
+      name: "verscienta-prod-proxy-events",
+      snsTopic: TOPIC_ARN("prod"),
+      sourceType: "db-proxy",
+      sourceIds: ["verscienta-prod-proxy"],
+      eventCategories: ["configuration change", "deletion", "failure"],
+      enabled: true,
+    });
+  });
+
+  it("alarms on the RDS Proxy pool (75% of 1684 = 1263) and pinned sessions summed over the proxy's nodes, and on refused logins", () => {
     const proxy = { ProxyName: "verscienta-prod-proxy" };
     expect(spec(r, "verscienta-prod-pooler-rds-proxy-pool-high")).toEqual([
       "AWS/RDS",
       "DatabaseConnections",
       proxy,
-      "Maximum",
+      "Sum",
       60,
       5,
       5,
       "GreaterThanThreshold",
       1136,
-      "missing",
+      "notBreaching",
     ]);
     expect(spec(r, "verscienta-prod-pooler-rds-proxy-pinned-sessions")).toEqual([
       "AWS/RDS",
       "DatabaseConnectionsCurrentlySessionPinned",
       proxy,
-      "Maximum",
+      "Sum",
       60,
       5,
       5,
       "GreaterThanThreshold",
       631,
-      "missing",
+      "notBreaching",
     ]);
     expect(spec(r, "verscienta-prod-pooler-rds-proxy-auth-failures")).toEqual([
       "AWS/RDS",
@@ -421,8 +458,28 @@ describe("monitoring (prod: db.r6g.large, 100 GiB, no replica, RDS Proxy)", () =
     ]);
   });
 
-  it("outputs 11 alarm names", () => {
-    expect(r.outputs.alarmNames).toHaveLength(11);
+  it("alarms when the proxy's default target group is not available as the writer for 3 minutes", () => {
+    expect(spec(r, "verscienta-prod-pooler-rds-proxy-unavailable")).toEqual([
+      "AWS/RDS",
+      "AvailabilityPercentage",
+      { ProxyName: "verscienta-prod-proxy", TargetGroup: "default", TargetRole: "READ_WRITE" },
+      "Average",
+      60,
+      3,
+      3,
+      "LessThanThreshold",
+      100,
+      "missing",
+    ]);
+  });
+
+  it("registers only alarms that match the cited alarm catalog", () => {
+    expect(ofType(r, ALARM)).toHaveLength(12);
+    expect(departures(r)).toEqual([]);
+  });
+
+  it("outputs 12 alarm names", () => {
+    expect(r.outputs.alarmNames).toHaveLength(12);
   });
 });
 
@@ -450,7 +507,7 @@ describe("monitoring overrides and poolers", () => {
     );
   });
 
-  it("alarms on PgBouncer's ECS service and load balancer targets", async () => {
+  it("alarms on PgBouncer's ECS service, load balancer targets and queue, all as the catalog says", async () => {
     const r = await runStack({
       stack: "dev",
       config: {
@@ -461,12 +518,19 @@ describe("monitoring overrides and poolers", () => {
     if (r.error) throw r.error;
     const names = ofType(r, ALARM)
       .map((a) => String(a.inputs.name))
-      .filter((n) => n.includes("pgbouncer"));
+      .filter((n) => n.includes("pgbouncer"))
+      .sort();
     expect(names).toEqual(
-      ["cpu-high", "memory-high", "unhealthy-targets", "no-healthy-targets"].map(
-        (k) => `verscienta-dev-pgbouncer-${k}`,
-      ),
+      [
+        "clients-waiting",
+        "cpu-high",
+        "max-wait",
+        "memory-high",
+        "no-healthy-targets",
+        "unhealthy-targets",
+      ].map((k) => `verscienta-dev-pgbouncer-${k}`),
     );
+    expect(departures(r)).toEqual([]);
     const svc = one(r, ALARM, "pgbouncer-cpu-high").inputs;
     expect([svc.namespace, svc.metricName, Object.keys(svc.dimensions as object)]).toEqual([
       "AWS/ECS",
@@ -477,6 +541,21 @@ describe("monitoring overrides and poolers", () => {
     expect(tg.namespace).toBe("AWS/NetworkELB");
     expect(String((tg.dimensions as Record<string, string>).LoadBalancer)).toMatch(/^net\//);
     expect(String((tg.dimensions as Record<string, string>).TargetGroup)).toMatch(/^targetgroup\//);
+    // The queue alarms read the service name the tasks publish under: the ECS service's own name.
+    const waiting = one(r, ALARM, "pgbouncer-clients-waiting").inputs;
+    const service = one(r, "aws:ecs/service:Service").inputs.name;
+    expect(service).toBe("verscienta-dev-pgbouncer");
+    expect(waiting.dimensions).toEqual({ ServiceName: service });
+    expect(spec(r, "pgbouncer-max-wait").slice(3)).toEqual([
+      "Maximum",
+      60,
+      5,
+      5,
+      "GreaterThanThreshold",
+      1,
+      "missing",
+    ]);
+    expect(ofType(r, EVENTS).map((e) => e.inputs.sourceType)).toEqual(["db-instance"]);
   });
 });
 
@@ -545,6 +624,24 @@ describe("monitoring components refuse bad arguments", () => {
       ),
     });
     expect(r.error?.message).toContain('proxyName: is required when kind is "rds-proxy"');
+  });
+
+  it("refuses an RDS Proxy event category RDS does not have", async () => {
+    const r = await runStack({
+      stack: "dev",
+      program: program(
+        () =>
+          new DatabaseEvents("e", {
+            sourceIds: ["d"],
+            proxyName: "p",
+            proxyEventCategories: ["failure", "failover"],
+            topicArn: "arn:t",
+          }),
+      ),
+    });
+    expect(r.error?.message).toContain(
+      'proxyEventCategories: ["failover"] are not RDS Proxy event categories (RDS would refuse them with SubscriptionCategoryNotFound). Use "configuration change", "creation", "deletion", "failure".',
+    );
   });
 
   it("fails when the event subscription watches no instance", async () => {

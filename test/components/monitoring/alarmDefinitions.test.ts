@@ -6,7 +6,8 @@ import {
   proxyPoolSize,
 } from "../../../components/monitoring/alarmDefinitions";
 import { dashboardBody } from "../../../components/monitoring/dashboardBody";
-import { GUIDE_THRESHOLDS } from "../../../components/monitoring/thresholds";
+import { GUIDE_THRESHOLDS, PGBOUNCER_WAIT_ALARMS } from "../../../components/monitoring/thresholds";
+import { APP_POOL } from "../../../spec/guide";
 
 const pick = (ds: ReturnType<typeof instanceAlarmDefinitions>) =>
   Object.fromEntries(
@@ -132,7 +133,7 @@ describe("instance alarm definitions", () => {
 });
 
 describe("pooler alarm definitions", () => {
-  it("sizes RDS Proxy alarms from its share of max_connections (db.r6g.large: 1684)", () => {
+  it("sizes RDS Proxy alarms from its share of max_connections (db.r6g.large: 1684), summed over its nodes", () => {
     expect(proxyPoolSize(1684, 75)).toBe(1263);
     const ds = poolerAlarmDefinitions({
       kind: "rds-proxy",
@@ -143,20 +144,85 @@ describe("pooler alarm definitions", () => {
       pinnedSessionsPercent: 50,
       thresholds: GUIDE_THRESHOLDS,
     });
-    expect(ds.map((d) => [d.alarmName, d.metricName, d.dimensions, d.statistic, d.threshold])).toEqual([
-      ["s-rds-proxy-pool-high", "DatabaseConnections", { ProxyName: "p" }, "Maximum", 1136],
+    expect(
+      ds.map((d) => [
+        d.alarmName,
+        d.metricName,
+        d.dimensions,
+        d.statistic,
+        d.periodSeconds,
+        d.evaluationPeriods,
+        d.comparisonOperator,
+        d.threshold,
+        d.treatMissingData,
+      ]),
+    ).toEqual([
+      [
+        "s-rds-proxy-pool-high",
+        "DatabaseConnections",
+        { ProxyName: "p" },
+        "Sum",
+        60,
+        5,
+        "GreaterThanThreshold",
+        1136,
+        "notBreaching",
+      ],
       [
         "s-rds-proxy-pinned-sessions",
         "DatabaseConnectionsCurrentlySessionPinned",
         { ProxyName: "p" },
-        "Maximum",
+        "Sum",
+        60,
+        5,
+        "GreaterThanThreshold",
         631,
+        "notBreaching",
       ],
-      ["s-rds-proxy-auth-failures", "ClientConnectionsSetupFailedAuth", { ProxyName: "p" }, "Sum", 10],
+      [
+        "s-rds-proxy-auth-failures",
+        "ClientConnectionsSetupFailedAuth",
+        { ProxyName: "p" },
+        "Sum",
+        300,
+        1,
+        "GreaterThanOrEqualToThreshold",
+        10,
+        "notBreaching",
+      ],
+      [
+        "s-rds-proxy-unavailable",
+        "AvailabilityPercentage",
+        { ProxyName: "p", TargetGroup: "default", TargetRole: "READ_WRITE" },
+        "Average",
+        60,
+        3,
+        "LessThanThreshold",
+        100,
+        "missing",
+      ],
     ]);
   });
 
-  it("watches PgBouncer's ECS service and its load balancer targets", () => {
+  it("watches availability in the target group it is given", () => {
+    const ds = poolerAlarmDefinitions({
+      kind: "rds-proxy",
+      namePrefix: "s",
+      proxyName: "p",
+      targetGroupName: "tg-2",
+      maxConnections: 100,
+      proxyMaxConnectionsPercent: 75,
+      pinnedSessionsPercent: 50,
+      thresholds: GUIDE_THRESHOLDS,
+    });
+    expect(ds.find((d) => d.key === "rds-proxy-unavailable")?.dimensions).toEqual({
+      ProxyName: "p",
+      TargetGroup: "tg-2",
+      TargetRole: "READ_WRITE",
+    });
+  });
+
+  it("watches PgBouncer's ECS service, its load balancer targets and its queue", () => {
     const ds = poolerAlarmDefinitions({
       kind: "pgbouncer",
       namePrefix: "s",
@@ -171,17 +237,39 @@ describe("pooler alarm definitions", () => {
         d.key,
         d.namespace,
         d.metricName,
+        d.statistic,
+        d.evaluationPeriods,
         d.comparisonOperator,
         d.threshold,
         d.treatMissingData,
       ]),
     ).toEqual([
-      ["pgbouncer-cpu-high", "AWS/ECS", "CPUUtilization", "GreaterThanThreshold", 80, "missing"],
-      ["pgbouncer-memory-high", "AWS/ECS", "MemoryUtilization", "GreaterThanThreshold", 90, "missing"],
+      [
+        "pgbouncer-cpu-high",
+        "AWS/ECS",
+        "CPUUtilization",
+        "Average",
+        5,
+        "GreaterThanThreshold",
+        80,
+        "missing",
+      ],
+      [
+        "pgbouncer-memory-high",
+        "AWS/ECS",
+        "MemoryUtilization",
+        "Average",
+        5,
+        "GreaterThanThreshold",
+        90,
+        "missing",
+      ],
       [
         "pgbouncer-unhealthy-targets",
         "AWS/NetworkELB",
         "UnHealthyHostCount",
+        "Minimum",
+        3,
         "GreaterThanThreshold",
         0,
         "missing",
@@ -190,12 +278,54 @@ describe("pooler alarm definitions", () => {
         "pgbouncer-no-healthy-targets",
         "AWS/NetworkELB",
         "HealthyHostCount",
+        "Maximum",
+        2,
         "LessThanThreshold",
         1,
         "breaching",
       ],
+      [
+        "pgbouncer-clients-waiting",
+        "Verscienta/PgBouncer",
+        "ClientsWaiting",
+        "Maximum",
+        5,
+        "GreaterThanThreshold",
+        0,
+        "missing",
+      ],
+      [
+        "pgbouncer-max-wait",
+        "Verscienta/PgBouncer",
+        "MaxWaitSeconds",
+        "Maximum",
+        5,
+        "GreaterThanThreshold",
+        1,
+        "missing",
+      ],
     ]);
     expect(ds[2].dimensions).toEqual({ LoadBalancer: "net/lb/1", TargetGroup: "targetgroup/tg/2" });
+    expect(ds[4].dimensions).toEqual({ ServiceName: "svc" });
+    expect(ds[5].dimensions).toEqual({ ServiceName: "svc" });
+    // Every datapoint of the 5-minute window must breach: one minute of queueing stays quiet.
+    expect([
+      ds[4].periodSeconds,
+      ds[4].datapointsToAlarm,
+      ds[5].periodSeconds,
+      ds[5].datapointsToAlarm,
+    ]).toEqual([60, 5, 60, 5]);
+  });
+
+  it("sets the PgBouncer wait alarm at a fifth of the application's connection timeout", () => {
+    expect(APP_POOL.dev.connectionTimeoutMillis).toBe(5000);
+    expect(APP_POOL.prod.connectionTimeoutMillis).toBe(5000);
+    expect(PGBOUNCER_WAIT_ALARMS).toEqual({
+      appConnectionTimeoutSeconds: 5,
+      maxWaitSeconds: 1,
+      clientsWaiting: 0,
+      minutes: 5,
+    });
   });
 });
 
@@ -292,5 +422,94 @@ describe("dashboardBody", () => {
 
   it("has no pooler widgets without a pooler", () => {
     expect(body.widgets.some((w) => String(w.properties.title).includes("Proxy"))).toBe(false);
+  });
+
+  const pooled = (kind: "rds-proxy" | "pgbouncer") =>
+    dashboardBody({
+      region: "us-east-1",
+      title: "t",
+      instances: [{ identifier: "p", replica: false, maxConnections: 1684, alarms: primary }],
+      pooler: {
+        kind,
+        alarms:
+          kind === "rds-proxy"
+            ? poolerAlarmDefinitions({
+                kind,
+                namePrefix: "s",
+                proxyName: "px",
+                maxConnections: 1684,
+                proxyMaxConnectionsPercent: 75,
+                pinnedSessionsPercent: 50,
+                thresholds: GUIDE_THRESHOLDS,
+              })
+            : poolerAlarmDefinitions({
+                kind,
+                namePrefix: "s",
+                clusterName: "c",
+                serviceName: "svc",
+                loadBalancerArnSuffix: "net/lb/1",
+                targetGroupArnSuffix: "targetgroup/tg/2",
+                thresholds: GUIDE_THRESHOLDS,
+              }),
+      },
+      alarmArns: [],
+    }).widgets;
+  const titled = (ws: ReturnType<typeof pooled>, title: string) => {
+    const w = ws.find((x) => x.properties.title === title);
+    if (!w) throw new Error(`no widget ${title}`);
+    return w.properties;
+  };
+
+  it("draws the RDS Proxy pool summed over the proxy's nodes, and its writer availability", () => {
+    const ws = pooled("rds-proxy");
+    expect(titled(ws, "RDS Proxy database connections").metrics).toEqual([
+      ["AWS/RDS", "DatabaseConnections", "ProxyName", "px", { label: "rds-proxy", stat: "Sum", period: 60 }],
+    ]);
+    expect(titled(ws, "RDS Proxy writer availability (%)")).toMatchObject({
+      metrics: [
+        [
+          "AWS/RDS",
+          "AvailabilityPercentage",
+          "ProxyName",
+          "px",
+          "TargetGroup",
+          "default",
+          "TargetRole",
+          "READ_WRITE",
+          { label: "rds-proxy", stat: "Average", period: 60 },
+        ],
+      ],
+      annotations: { horizontal: [{ label: "alarm below 100", value: 100 }] },
+    });
+  });
+
+  it("draws PgBouncer's waiting clients and longest wait with their alarm lines", () => {
+    const ws = pooled("pgbouncer");
+    expect(titled(ws, "PgBouncer clients waiting for a server connection")).toMatchObject({
+      metrics: [
+        [
+          "Verscienta/PgBouncer",
+          "ClientsWaiting",
+          "ServiceName",
+          "svc",
+          { label: "pgbouncer", stat: "Maximum", period: 60 },
+        ],
+      ],
+      annotations: { horizontal: [{ label: "alarm above 0", value: 0 }] },
+    });
+    expect(titled(ws, "PgBouncer longest client wait (s)")).toMatchObject({
+      metrics: [
+        [
+          "Verscienta/PgBouncer",
+          "MaxWaitSeconds",
+          "ServiceName",
+          "svc",
+          { label: "pgbouncer", stat: "Maximum", period: 60 },
+        ],
+      ],
+      annotations: { horizontal: [{ label: "alarm above 1", value: 1 }] },
+    });
+    const cells = ws.map((w) => `${w.x},${w.y}`);
+    expect(new Set(cells).size).toBe(cells.length);
   });
 });
