@@ -90,6 +90,7 @@ export function buildCore(cfg: PlatformConfig, name: string): Core {
     logRetentionDays: cfg.logRetentionDays,
     monitoringIntervalSeconds: cfg.monitoringIntervalSeconds,
     performanceInsightsRetentionDays: cfg.performanceInsightsRetentionDays,
+    databaseInsightsMode: cfg.databaseInsightsMode,
     protect,
     tags,
   });
@@ -108,6 +109,7 @@ export function buildCore(cfg: PlatformConfig, name: string): Core {
         monitoringRoleArn: primary.monitoringRoleArn,
         monitoringIntervalSeconds: cfg.monitoringIntervalSeconds,
         performanceInsightsRetentionDays: cfg.performanceInsightsRetentionDays,
+        databaseInsightsMode: cfg.databaseInsightsMode,
         maintenanceWindow: cfg.maintenanceWindow,
         deletionProtection: cfg.deletionProtection,
         logRetentionDays: cfg.logRetentionDays,

@@ -29,6 +29,17 @@ export const RDS_LIMITS = {
    * an error. @see CREATE_DB_INSTANCE
    */
   performanceInsightsRetention: [7, ...Array.from({ length: 23 }, (_, i) => 31 * (i + 1)), 731],
+  /** `DatabaseInsightsMode` valid values (CloudWatch Database Insights). @see CREATE_DB_INSTANCE */
+  databaseInsightsModes: ["standard", "advanced"],
+  /**
+   * The Advanced mode of Database Insights needs Performance Insights on and kept at least 465 days (15
+   * months); RDS answers otherwise "InvalidParameterCombination: To enable the Advanced mode of Database
+   * Insights, modify your instance to enable Performance Insights and set the retention period for
+   * Performance Insights to at least 465 days." (quoted in hashicorp/terraform-provider-aws#41952).
+   * @see Amazon RDS User Guide, "Considerations for Database Insights for Amazon RDS":
+   * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DatabaseInsights.Considerations.html
+   */
+  advancedInsightsMinRetentionDays: 465,
   /** The oldest major version the platform supports (not an AWS limit: older ones left standard support). */
   minEngineMajor: 14,
   /**

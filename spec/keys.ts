@@ -316,6 +316,18 @@ export const KEYS = {
     doc: "Performance Insights retention: 7, a multiple of 31 up to 713, or 731. Always encrypted with the stack key.",
     default: 7,
   }),
+  databaseInsightsMode: key({
+    schema: oneOf(RDS_LIMITS.databaseInsightsModes),
+    type: "string",
+    section: "Foundation",
+    doc: `CloudWatch Database Insights mode, stated rather than left to RDS (the Performance Insights console ended 2026-07-31): \`standard\` (Performance Insights pricing: 7 days included, longer retention billed as before) or \`advanced\` (adds execution plans, lock analysis and fleet views; billed per vCPU-hour at CloudWatch prices, so it costs more, and needs performanceInsightsRetentionDays of at least ${RDS_LIMITS.advancedInsightsMinRetentionDays}). prod accepts either.`,
+    // standard in every stack: Database Insights is performance tooling, not a HIPAA audit control (the
+    // audit trail is pgaudit into the six-year log groups, and CloudTrail); advanced adds a per-vCPU charge
+    // and 15 months of encrypted query samples. A stack that wants execution plans opts in and raises
+    // performanceInsightsRetentionDays (the preflight refuses advanced below 465 days).
+    // RDS User Guide, "Turning Performance Insights on and off": with no action, instances move to Standard.
+    default: "standard",
+  }),
   readReplicaCount: key({
     schema: int(0, 5, "Use 0 to 5 read replicas."),
     type: "integer",

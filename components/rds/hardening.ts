@@ -6,12 +6,30 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { RDS_LIMITS } from "../../spec/awsLimits";
 
 /** Log types every instance exports to CloudWatch Logs. */
 export const LOG_EXPORTS = ["postgresql", "upgrade"] as const;
 
 /** The default certificate authority of the server certificate. */
 export const DEFAULT_CA_CERT_IDENTIFIER = "rds-ca-rsa2048-g1";
+
+/** `DatabaseInsightsMode` of CreateDBInstance / ModifyDBInstance. */
+export type DatabaseInsightsMode = (typeof RDS_LIMITS.databaseInsightsModes)[number];
+
+/**
+ * Why RDS would refuse this Database Insights mode with this Performance Insights retention, or
+ * undefined. Advanced needs at least 465 days (RDS_LIMITS.advancedInsightsMinRetentionDays, cited there).
+ */
+export function databaseInsightsProblem(
+  mode: DatabaseInsightsMode,
+  retentionDays: number,
+): string | undefined {
+  const min = RDS_LIMITS.advancedInsightsMinRetentionDays;
+  return mode === "advanced" && retentionDays < min
+    ? `databaseInsightsMode "advanced" needs performanceInsightsRetentionDays of at least ${min} (15 months); got ${retentionDays}. Set performanceInsightsRetentionDays to ${min}, or use "standard".`
+    : undefined;
+}
 
 export interface InstanceHardeningArgs {
   /** Customer-managed key of Performance Insights. */
@@ -22,6 +40,12 @@ export interface InstanceHardeningArgs {
   readonly monitoringRoleArn: pulumi.Input<string>;
   readonly monitoringIntervalSeconds: number;
   readonly performanceInsightsRetentionDays: number;
+  /**
+   * CloudWatch Database Insights mode, always stated so RDS's own default (which has changed with the
+   * Performance Insights console's end of life) never decides it. `advanced` needs
+   * `performanceInsightsRetentionDays` of at least 465 (see databaseInsightsProblem).
+   */
+  readonly databaseInsightsMode: DatabaseInsightsMode;
   readonly maintenanceWindow: string;
   readonly deletionProtection: boolean;
   /** Storage autoscaling ceiling. */
@@ -54,6 +78,7 @@ export function instanceHardening(a: InstanceHardeningArgs) {
     performanceInsightsEnabled: true,
     performanceInsightsKmsKeyId: a.kmsKeyArn,
     performanceInsightsRetentionPeriod: a.performanceInsightsRetentionDays,
+    databaseInsightsMode: a.databaseInsightsMode,
     maintenanceWindow: a.maintenanceWindow,
     // Changes wait for the maintenance window unless an operator applies them by hand.
     applyImmediately: false,

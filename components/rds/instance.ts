@@ -2,7 +2,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { assumeRolePolicy } from "../iam";
-import { DEFAULT_CA_CERT_IDENTIFIER, instanceHardening, logGroupsFor } from "./hardening";
+import {
+  type DatabaseInsightsMode,
+  DEFAULT_CA_CERT_IDENTIFIER,
+  databaseInsightsProblem,
+  instanceHardening,
+  logGroupsFor,
+} from "./hardening";
 
 export interface PostgresInstanceArgs {
   /** Account that owns the service roles (their trust policies admit only this account). */
@@ -36,6 +42,11 @@ export interface PostgresInstanceArgs {
   readonly monitoringIntervalSeconds?: number;
   /** @default 7 */
   readonly performanceInsightsRetentionDays?: number;
+  /**
+   * CloudWatch Database Insights mode; `advanced` costs more (per vCPU-hour) and needs
+   * `performanceInsightsRetentionDays` of at least 465. @default "standard"
+   */
+  readonly databaseInsightsMode?: DatabaseInsightsMode;
   /**
    * Protect the instance and its log groups from deletion by Pulumi (and keep the log groups on
    * destroy). @default false
@@ -103,6 +114,7 @@ export class PostgresInstance extends pulumi.ComponentResource {
           monitoringRoleArn: monitoringRole.arn,
           monitoringIntervalSeconds: args.monitoringIntervalSeconds ?? 60,
           performanceInsightsRetentionDays: args.performanceInsightsRetentionDays ?? 7,
+          databaseInsightsMode: args.databaseInsightsMode ?? "standard",
           maintenanceWindow: args.maintenanceWindow,
           deletionProtection: args.deletionProtection,
           maxAllocatedStorageGb: args.maxAllocatedStorageGb,
@@ -172,5 +184,10 @@ export function validateInstanceArgs(args: PostgresInstanceArgs): void {
       `backupRetentionDays: ${args.backupRetentionDays} must be 1 to 35 (0 disables point-in-time recovery).`,
     );
   }
+  const insights = databaseInsightsProblem(
+    args.databaseInsightsMode ?? "standard",
+    args.performanceInsightsRetentionDays ?? 7,
+  );
+  if (insights) problems.push(insights);
   if (problems.length) throw new Error(`PostgresInstance: ${problems.join(" ")}`);
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { instanceHardening, logGroupsFor } from "./hardening";
+import { type DatabaseInsightsMode, instanceHardening, logGroupsFor } from "./hardening";
 
 export interface ReadReplicaArgs {
   readonly identifier: string;
@@ -15,6 +15,8 @@ export interface ReadReplicaArgs {
   readonly monitoringRoleArn: pulumi.Input<string>;
   readonly monitoringIntervalSeconds: number;
   readonly performanceInsightsRetentionDays: number;
+  /** The primary's Database Insights mode (same retention rule: advanced needs 465+ days). */
+  readonly databaseInsightsMode: DatabaseInsightsMode;
   readonly maintenanceWindow: string;
   readonly deletionProtection: boolean;
   readonly logRetentionDays: number;

@@ -1,4 +1,6 @@
 /** Amazon RDS for PostgreSQL: instances, read replicas, parameter groups, storage, windows, logs. */
+
+import { RDS_LIMITS } from "../../spec/awsLimits";
 import {
   CLASS_SUPPORT,
   INSTANCE_CLASS_FIX,
@@ -108,6 +110,32 @@ export const instanceClassKnownConfig: ConfigRule = {
     return found.kind === "profile"
       ? []
       : [{ key: "instanceClass", value: c.instanceClass, message: instanceClassProblem(found) }];
+  },
+};
+
+const ADVANCED_INSIGHTS: Source = {
+  title:
+    'Amazon RDS User Guide, "Considerations for Database Insights for Amazon RDS" (Advanced mode needs Performance Insights on and a retention of at least 465 days, 15 months, at no extra retention charge); hashicorp/terraform-provider-aws#41952 and pulumi/pulumi-aws#5286 quote the API error "InvalidParameterCombination: To enable the Advanced mode of Database Insights, modify your instance to enable Performance Insights and set the retention period for Performance Insights to at least 465 days."',
+  url: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DatabaseInsights.Considerations.html",
+};
+const ADVANCED_MIN_DAYS = RDS_LIMITS.advancedInsightsMinRetentionDays;
+
+export const advancedInsightsRetentionConfig: ConfigRule = {
+  id: "rds.databaseInsights.advancedRetention.config",
+  level: "config",
+  title: `Database Insights Advanced mode keeps Performance Insights at least ${ADVANCED_MIN_DAYS} days`,
+  source: ADVANCED_INSIGHTS,
+  fix: `Set performanceInsightsRetentionDays to ${ADVANCED_MIN_DAYS} (15 months; no extra charge beyond Advanced mode itself), or set databaseInsightsMode to "standard".`,
+  check: (c) => {
+    const days = c.performanceInsightsRetentionDays;
+    if (c.databaseInsightsMode !== "advanced" || days === undefined || days >= ADVANCED_MIN_DAYS) return [];
+    return [
+      {
+        key: "databaseInsightsMode",
+        value: c.databaseInsightsMode,
+        message: `needs Performance Insights kept at least ${ADVANCED_MIN_DAYS} days, but performanceInsightsRetentionDays is ${days}; RDS refuses the combination (InvalidParameterCombination).`,
+      },
+    ];
   },
 };
 
@@ -245,6 +273,33 @@ export const performanceInsightsRetention: PlanRule = {
         resource: i,
         message: `performanceInsightsRetentionPeriod ${String(i.inputs.performanceInsightsRetentionPeriod)} is not a value RDS accepts.`,
       })),
+};
+
+export const advancedInsightsRetention: PlanRule = {
+  id: "rds.databaseInsights.advancedRetention",
+  level: "plan",
+  title: `Database Insights Advanced mode has Performance Insights on, kept at least ${ADVANCED_MIN_DAYS} days`,
+  source: ADVANCED_INSIGHTS,
+  fix: `Enable Performance Insights with performanceInsightsRetentionPeriod ${ADVANCED_MIN_DAYS}, or use databaseInsightsMode "standard".`,
+  check: (rs) =>
+    instances(rs)
+      .filter((i) => i.inputs.databaseInsightsMode === "advanced")
+      .flatMap((i) => {
+        // RDS keeps 7 days when the period is not given (CreateDBInstance, PerformanceInsightsRetentionPeriod).
+        const days = num(i.inputs.performanceInsightsRetentionPeriod) ?? 7;
+        if (i.inputs.performanceInsightsEnabled !== true)
+          return [
+            { resource: i, message: "databaseInsightsMode advanced without Performance Insights enabled." },
+          ];
+        return days < ADVANCED_MIN_DAYS
+          ? [
+              {
+                resource: i,
+                message: `databaseInsightsMode advanced with performanceInsightsRetentionPeriod ${days}; RDS needs at least ${ADVANCED_MIN_DAYS}.`,
+              },
+            ]
+          : [];
+      }),
 };
 
 const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60];

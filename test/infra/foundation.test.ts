@@ -255,6 +255,7 @@ describe("primary instance", () => {
         performanceInsightsEnabled: true,
         performanceInsightsKmsKeyId: keyArn,
         performanceInsightsRetentionPeriod: 7,
+        databaseInsightsMode: "standard",
         deleteAutomatedBackups: false,
         copyTagsToSnapshot: true,
         skipFinalSnapshot: false,
@@ -330,6 +331,33 @@ describe("primary instance", () => {
   });
 });
 
+describe("CloudWatch Database Insights mode", () => {
+  it("states standard on the primary of both stacks, so RDS's own default never decides it", () => {
+    for (const r of [dev, prod]) expect(primaryOf(r).inputs.databaseInsightsMode).toBe("standard");
+  });
+
+  it("sets advanced with 15 months of Performance Insights when a stack opts in", async () => {
+    const r = await runStack({
+      stack: "prod",
+      config: { databaseInsightsMode: "advanced", performanceInsightsRetentionDays: 465 },
+    });
+    expect(r.error).toBeUndefined();
+    expect(primaryOf(r).inputs).toMatchObject({
+      databaseInsightsMode: "advanced",
+      performanceInsightsEnabled: true,
+      performanceInsightsRetentionPeriod: 465,
+    });
+  });
+
+  it("refuses advanced with the 7-day retention, naming both keys and the fix, and registers nothing", async () => {
+    const r = await runStack({ stack: "dev", config: { databaseInsightsMode: "advanced" } });
+    expect(r.error?.message).toContain(
+      'databaseInsightsMode: "advanced" needs Performance Insights kept at least 465 days, but performanceInsightsRetentionDays is 7; RDS refuses the combination (InvalidParameterCombination). Set performanceInsightsRetentionDays to 465',
+    );
+    expect(ofType(r, INSTANCE)).toHaveLength(0);
+  });
+});
+
 describe("read replicas", () => {
   it("has none in either stack: RDS cannot replicate an instance whose master password it manages", () => {
     // RDS User Guide, "Limitations for Secrets Manager integration with Amazon RDS".
@@ -353,7 +381,8 @@ describe("read replicas", () => {
           caCertIdentifier: "rds-ca-rsa2048-g1",
           monitoringRoleArn: "arn:aws:iam::123456789012:role/m",
           monitoringIntervalSeconds: 60,
-          performanceInsightsRetentionDays: 7,
+          performanceInsightsRetentionDays: 465,
+          databaseInsightsMode: "advanced",
           maintenanceWindow: "sun:05:00-sun:06:00",
           deletionProtection: true,
           logRetentionDays: 2192,
@@ -373,6 +402,8 @@ describe("read replicas", () => {
       iamDatabaseAuthenticationEnabled: true,
       performanceInsightsEnabled: true,
       performanceInsightsKmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k",
+      performanceInsightsRetentionPeriod: 465,
+      databaseInsightsMode: "advanced",
       caCertIdentifier: "rds-ca-rsa2048-g1",
       enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
       deletionProtection: true,

@@ -62,6 +62,14 @@ const cases: {
       'instanceClass: "db.q6g.large" has no instance profile: the family q6g is not one the rules size (m5+, r5+, t3, t4g, x2+), so its memory and max_connections cannot be sized. Use a current RDS for PostgreSQL class such as "db.r6g.large", "db.m7g.large" or "db.t4g.medium"; a new family needs its memory per vCPU added to spec/instanceProfile.ts. (preflight rds.instanceClass.known.config; ',
   },
   {
+    rule: "rds.databaseInsights.advancedRetention.config",
+    why: "Advanced mode keeps Performance Insights only 7 days",
+    stack: "prod",
+    config: { databaseInsightsMode: "advanced", performanceInsightsRetentionDays: 7 },
+    expect:
+      'databaseInsightsMode: "advanced" needs Performance Insights kept at least 465 days, but performanceInsightsRetentionDays is 7; RDS refuses the combination (InvalidParameterCombination). Set performanceInsightsRetentionDays to 465 (15 months; no extra charge beyond Advanced mode itself), or set databaseInsightsMode to "standard". (preflight rds.databaseInsights.advancedRetention.config; ',
+  },
+  {
     rule: "rdsProxy.idleConnections.config",
     why: "proxy idle connections exceed its limit",
     stack: "prod",
@@ -125,6 +133,19 @@ describe("config-level preflight rules refuse the combination in parseConfig", (
         pgbouncerImage: `123456789012.dkr.ecr.us-east-1.amazonaws.com/infra/pgbouncer@sha256:${DIGEST}`,
       }),
     ).toEqual([]);
+  });
+
+  it("accepts Advanced mode with 465 or 731 days of Performance Insights", () => {
+    for (const days of [465, 731])
+      expect(
+        problemsOf("prod", { databaseInsightsMode: "advanced", performanceInsightsRetentionDays: days }),
+      ).toEqual([]);
+  });
+
+  it("refuses a Database Insights mode RDS does not have, naming the two it has", () => {
+    expect(problemsOf("prod", { databaseInsightsMode: "basic" })).toEqual([
+      'databaseInsightsMode: "basic" is not one of standard, advanced. Use one of them.',
+    ]);
   });
 
   it("lets an existing VPC pull from any registry it can reach", () => {

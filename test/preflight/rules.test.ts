@@ -114,6 +114,29 @@ const cases: Case[] = [
     expect: [["db", "performanceInsightsRetentionPeriod 94 is not a value RDS accepts"]],
   },
   {
+    rule: "rds.databaseInsights.advancedRetention",
+    why: "Advanced mode keeps Performance Insights 434 days",
+    resources: [
+      primary({
+        databaseInsightsMode: "advanced",
+        performanceInsightsEnabled: true,
+        performanceInsightsRetentionPeriod: 434,
+      }),
+    ],
+    expect: [
+      [
+        "db",
+        "databaseInsightsMode advanced with performanceInsightsRetentionPeriod 434; RDS needs at least 465",
+      ],
+    ],
+  },
+  {
+    rule: "rds.databaseInsights.advancedRetention",
+    why: "Advanced mode runs without Performance Insights",
+    resources: [primary({ databaseInsightsMode: "advanced", performanceInsightsRetentionPeriod: 465 })],
+    expect: [["db", "databaseInsightsMode advanced without Performance Insights enabled"]],
+  },
+  {
     rule: "rds.monitoring.interval",
     why: "enhanced monitoring has no role",
     resources: [primary({ monitoringInterval: 60 })],
@@ -411,6 +434,21 @@ describe("each plan-level rule catches its violating fixture", () => {
   it("reports a dev topic without subscribers as a warning, not an error", () => {
     const v = planPreflight([topic(), alarm()], { region: "us-east-1", environment: "dev" });
     expect(v.map((x) => [x.rule, x.severity])).toEqual([["sns.notificationTopic.subscriber", "warning"]]);
+  });
+
+  it("accepts Advanced mode with Performance Insights kept 465 days, and standard with 7", () => {
+    const v = planPreflight(
+      [
+        primary({
+          databaseInsightsMode: "advanced",
+          performanceInsightsEnabled: true,
+          performanceInsightsRetentionPeriod: 465,
+        }),
+        replica({ databaseInsightsMode: "standard", performanceInsightsEnabled: true }),
+      ],
+      { region: "us-east-1" },
+    );
+    expect(v.filter((x) => x.rule === "rds.databaseInsights.advancedRetention")).toEqual([]);
   });
 
   it("accepts a cross-region replica with a key of its own region", () => {
