@@ -14,6 +14,11 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           pool: "forks",
+          // Test files in a worker share loaded modules: @pulumi/aws is imported once per worker, not once
+          // per file (unit run 120 s instead of 174 s here). Safe because every program run resets the
+          // Pulumi runtime through setMocks (testing/runProgram.ts), and the one test that mocks a module
+          // (test/infra/configDocs.test.ts) unmocks it and resets the module registry when it ends.
+          isolate: false,
         },
       },
       {
@@ -27,6 +32,9 @@ export default defineConfig({
           hookTimeout: 180_000,
           pool: "forks",
           poolOptions: { forks: { singleFork: true } },
+          // Files share loaded modules here too (each starts and stops its own servers); measured side by
+          // side, this and the unit project's setting cut the whole run from about 320 s to 300 s.
+          isolate: false,
         },
       },
     ],
