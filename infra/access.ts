@@ -11,30 +11,14 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   type AccessModel,
-  accessModel,
   DatabaseAccess,
   postgresProvider,
   RoleSecret,
   RotationFunction,
 } from "../components/postgres";
 import { masterSecretRotation } from "../components/rds";
-import type { PlatformConfig } from "./config";
+import { stackAccessModel } from "./accessModel";
 import type { AccessResult, Core, LoginSecret } from "./contracts";
-
-/** The access model for this stack's config. */
-export function stackAccessModel(cfg: PlatformConfig): AccessModel {
-  return accessModel({
-    database: cfg.databaseName,
-    extensions: cfg.extensions,
-    ownerRoleName: cfg.ownerRoleName,
-    appRoleName: cfg.appRoleName,
-    analyticsRoleName: cfg.analyticsRoleName,
-    ownerConnectionLimit: cfg.ownerConnectionLimit,
-    appConnectionLimit: cfg.appConnectionLimit,
-    analyticsConnectionLimit: cfg.analyticsConnectionLimit,
-    iamAuthRoles: cfg.iamAuthRoles,
-  });
-}
 
 /** The warning `pulumi up` prints when in-database objects are left out. */
 export function unmanagedObjectsWarning(name: string, m: AccessModel): string {

@@ -67,7 +67,8 @@ function runAs(): { uid: number; gid: number } | undefined {
   return { uid: id("-u"), gid: id("-g") };
 }
 
-const canConnect = (port: number): Promise<boolean> =>
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+export const canConnect = (port: number): Promise<boolean> =>
   new Promise((resolve) => {
     const s = connect({ host: "127.0.0.1", port });
     s.once("connect", () => {

@@ -27,9 +27,9 @@ import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import * as path from "node:path";
 import { Client } from "pg";
-import { accessModel } from "../components/postgres/accessModel";
 import { ident, literal, renderAccessSql } from "../components/postgres/accessSql";
 import { scramVerifier } from "../components/postgres/scram";
+import { stackAccessModel } from "../infra/accessModel";
 import { localParameters } from "./parameters";
 import { stackConfig } from "./stackConfig";
 import { startWatchdog, type Watchdog } from "./watchdog";
@@ -448,6 +448,20 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
   };
 
   let server: ChildProcess | undefined;
+  const stopServer = async () => {
+    const s = server;
+    server = undefined;
+    if (!s || s.exitCode !== null || s.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => s.kill("SIGQUIT"), 20_000);
+      s.once("exit", () => {
+        clearTimeout(t);
+        resolve();
+      });
+      // Fast shutdown: roll back open transactions, end sessions, checkpoint.
+      s.kill("SIGINT");
+    });
+  };
   const onExit = () => server?.kill("SIGINT");
   let watchdog: Watchdog | undefined;
   try {
@@ -534,20 +548,6 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
         }
       }
     };
-    const stopServer = async () => {
-      const s = server;
-      server = undefined;
-      if (!s || s.exitCode !== null || s.signalCode !== null) return;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => s.kill("SIGQUIT"), 20_000);
-        s.once("exit", () => {
-          clearTimeout(t);
-          resolve();
-        });
-        // Fast shutdown: roll back open transactions, end sessions, checkpoint.
-        s.kill("SIGINT");
-      });
-    };
 
     process.once("exit", onExit);
     await start();
@@ -562,18 +562,9 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
       await setup.end();
     }
 
-    const model = accessModel({
-      database,
-      extensions: cfg.extensions,
-      ownerRoleName: cfg.ownerRoleName,
-      appRoleName: cfg.appRoleName,
-      analyticsRoleName: cfg.analyticsRoleName,
-      ownerConnectionLimit: cfg.ownerConnectionLimit,
-      appConnectionLimit: cfg.appConnectionLimit,
-      analyticsConnectionLimit: cfg.analyticsConnectionLimit,
-      // No IAM locally: every login role gets a password (the stack's IAM roles sign in with tokens).
-      iamAuthRoles: [],
-    });
+    // The stack's own mapping, with no IAM locally: every login role gets a password (the stack's IAM
+    // roles sign in with tokens).
+    const model = stackAccessModel({ ...cfg, iamAuthRoles: [] });
     const roles = model.roles
       .filter((r) => r.login && !r.iamAuth)
       .map((r) => ({ name: r.name, password: newPassword() }));
@@ -621,19 +612,8 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
       },
     };
   } catch (e) {
-    const s = server;
-    server = undefined;
-    if (s && s.exitCode === null && s.signalCode === null) {
-      // Wait for the server to exit before removing its directory under it.
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => s.kill("SIGQUIT"), 20_000);
-        s.once("exit", () => {
-          clearTimeout(t);
-          resolve();
-        });
-        s.kill("SIGINT");
-      });
-    }
+    // Wait for the server to exit before removing its directory under it.
+    await stopServer();
     process.off("exit", onExit);
     if (!persistent && opts.dataDir === undefined) await cleanup();
     watchdog?.disarm();

@@ -70,3 +70,36 @@ export const LOG_RETENTION_DAYS = [
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
  */
 export const FARGATE_CPU_UNITS = [256, 512, 1024, 2048, 4096] as const;
+
+/**
+ * The memory sizes (MiB) Fargate accepts for a task of `cpu` units; empty for a size it does not offer.
+ * @see Amazon ECS Developer Guide, "Troubleshoot Amazon ECS task definition invalid CPU or memory errors"
+ * (valid combinations; otherwise "ClientException: No Fargate configuration exists for given values"):
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html
+ */
+export function fargateMemoryChoicesMiB(cpu: number): readonly number[] {
+  const gib = (from: number, to: number, step = 1) =>
+    Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => (from + i * step) * 1024);
+  switch (cpu) {
+    case 256:
+      return [512, 1024, 2048];
+    case 512:
+      return gib(1, 4);
+    case 1024:
+      return gib(2, 8);
+    case 2048:
+      return gib(4, 16);
+    case 4096:
+      return gib(8, 30);
+    case 8192:
+      return gib(16, 60, 4);
+    case 16384:
+      return gib(32, 120, 8);
+    default:
+      return [];
+  }
+}
+
+/** Whether Fargate accepts `cpu` units with `memory` MiB. */
+export const fargateMemoryAllowed = (cpu: number, memory: number): boolean =>
+  fargateMemoryChoicesMiB(cpu).includes(memory);

@@ -1,26 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type DatabaseInsightsMode, instanceHardening, logGroupsFor } from "./hardening";
+import { type InstanceHardeningArgs, instanceHardening, logGroupsFor } from "./hardening";
 
-export interface ReadReplicaArgs {
+/** The primary's hardening (kmsKeyArn is Performance Insights' key: storage always uses the source's). */
+export interface ReadReplicaArgs extends InstanceHardeningArgs {
   readonly identifier: string;
   /** Identifier of the primary (same region). */
   readonly sourceIdentifier: pulumi.Input<string>;
   readonly instanceClass: string;
-  /** Key for Performance Insights. Storage always uses the source's key (same region). */
-  readonly kmsKeyArn: pulumi.Input<string>;
-  readonly securityGroupIds: pulumi.Input<string>[];
-  readonly parameterGroupName: pulumi.Input<string>;
-  readonly caCertIdentifier: string;
-  readonly monitoringRoleArn: pulumi.Input<string>;
-  readonly monitoringIntervalSeconds: number;
-  readonly performanceInsightsRetentionDays: number;
-  /** The primary's Database Insights mode (same retention rule: advanced needs 465+ days). */
-  readonly databaseInsightsMode: DatabaseInsightsMode;
-  readonly maintenanceWindow: string;
-  readonly deletionProtection: boolean;
   readonly logRetentionDays: number;
-  readonly maxAllocatedStorageGb: number;
   readonly protect?: boolean;
   readonly tags?: Record<string, string>;
 }

@@ -1,4 +1,6 @@
 /** Amazon ECS on Fargate (the PgBouncer service): image source, task size, load balancer targets. */
+
+import { fargateMemoryAllowed } from "../../spec/awsLimits";
 import type { ConfigRule, PlanRule, Source } from "../types";
 import { list, obj, ofType, str, T } from "./util";
 
@@ -32,29 +34,6 @@ export const pgbouncerImagePrivateEcr: ConfigRule = {
         ];
   },
 };
-
-/** Fargate task sizes: CPU units → allowed memory (MiB). */
-export function fargateMemoryAllowed(cpu: number, memory: number): boolean {
-  const gib = (n: number) => n * 1024;
-  switch (cpu) {
-    case 256:
-      return [512, 1024, 2048].includes(memory);
-    case 512:
-      return [1, 2, 3, 4].map(gib).includes(memory);
-    case 1024:
-      return [2, 3, 4, 5, 6, 7, 8].map(gib).includes(memory);
-    case 2048:
-      return memory >= gib(4) && memory <= gib(16) && memory % 1024 === 0;
-    case 4096:
-      return memory >= gib(8) && memory <= gib(30) && memory % 1024 === 0;
-    case 8192:
-      return memory >= gib(16) && memory <= gib(60) && memory % gib(4) === 0;
-    case 16384:
-      return memory >= gib(32) && memory <= gib(120) && memory % gib(8) === 0;
-    default:
-      return false;
-  }
-}
 
 const FARGATE_SIZES: Source = {
   title:

@@ -3,6 +3,7 @@
  * their validation.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { FARGATE_CPU_UNITS, fargateMemoryAllowed, fargateMemoryChoicesMiB } from "../../../spec/awsLimits";
 import { POSTGRES_PORT } from "../../network/databaseNetwork";
 import type { PgBouncerPoolSettings } from "../poolSettings";
 
@@ -85,14 +86,6 @@ export const PGBOUNCER_ENTRYPOINT: readonly string[] = ["/bin/sh", "-c"];
 export const PGBOUNCER_DEPLOYMENT_MAX_PERCENT = 200;
 
 const DIGEST_IMAGE = /^[a-z0-9][a-z0-9._/:-]*@sha256:[a-f0-9]{64}$/;
-/** Fargate's valid CPU → memory (MiB) ranges. */
-const FARGATE_MEMORY: Readonly<Record<number, readonly [number, number]>> = {
-  256: [512, 2048],
-  512: [1024, 4096],
-  1024: [2048, 8192],
-  2048: [4096, 16_384],
-  4096: [8192, 30_720],
-};
 
 /** The arguments with every default applied: what the parts of the service are built from. */
 export interface ResolvedPgBouncerServiceArgs extends PgBouncerServiceArgs {
@@ -140,10 +133,15 @@ export function validatePgBouncerServiceArgs(args: ResolvedPgBouncerServiceArgs)
     problems.push(`desiredCount: ${count} must be a whole number of at least 1.`);
   const cpu = args.cpu;
   const mem = args.memoryMiB;
-  const range = FARGATE_MEMORY[cpu];
-  if (!range) problems.push(`cpu: ${cpu} is not a Fargate CPU size. Use 256, 512, 1024, 2048 or 4096.`);
-  else if (mem < range[0] || mem > range[1]) {
-    problems.push(`memoryMiB: ${mem} is not valid with cpu ${cpu}. Use ${range[0]} to ${range[1]} MiB.`);
+  const choices = (FARGATE_CPU_UNITS as readonly number[]).includes(cpu) ? fargateMemoryChoicesMiB(cpu) : [];
+  if (choices.length === 0)
+    problems.push(
+      `cpu: ${cpu} is not a Fargate CPU size. Use ${FARGATE_CPU_UNITS.slice(0, -1).join(", ")} or ${FARGATE_CPU_UNITS.at(-1)}.`,
+    );
+  else if (!fargateMemoryAllowed(cpu, mem)) {
+    problems.push(
+      `memoryMiB: ${mem} is not valid with cpu ${cpu}. Use ${choices[0]} to ${choices.at(-1)} MiB.`,
+    );
   }
   const user = args.runAsUser;
   if (!/^\d+(:\d+)?$/.test(user) || user.split(":")[0] === "0") {
