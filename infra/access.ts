@@ -1,56 +1,59 @@
 /**
- * Database access: roles, extensions and grants inside the database, their secrets, and rotation.
+ * Database access: the role secrets, the column-encryption key's secret, the master secret's rotation
+ * schedule, and the database operations function (components/postgres/databaseOps.ts), which applies the
+ * access model from inside the VPC, gives each secret its value there, rotates the role secrets and
+ * publishes the SQL metrics.
  *
- * Always: one Secrets Manager secret per login role (RDS Proxy authenticates with them), the master
- * secret's rotation schedule. Only with `manageDatabaseObjects` (the default): the @pulumi/postgresql
- * provider, the roles, grants and extensions, and the alternating-users rotation of the role secrets
- * (it needs the roles to exist). Pulumi must reach the private database for those: through an SSM or
- * bastion tunnel (`databaseTunnelHost`/`databaseTunnelPort`) or by running inside the VPC.
+ * Pulumi never connects to the database and never reads a database password: previews and refreshes
+ * need no network path to the database and no access to the master secret. The first `pulumi up` from
+ * any runner (a GitHub-hosted one included) creates everything, roles and grants too (docs/deploying.md).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  type AccessModel,
-  DatabaseAccess,
-  postgresProvider,
+  ColumnKeySecret,
+  DatabaseOpsFunction,
+  type OpsRoleSecret,
+  passwordRoles,
   RoleSecret,
-  RotationFunction,
 } from "../components/postgres";
 import { masterSecretRotation } from "../components/rds";
 import { stackAccessModel } from "./accessModel";
-import type { AccessResult, Core, LoginSecret } from "./contracts";
+import type { AccessResult, Core, DisasterRecovery, LoginSecret } from "./contracts";
 
-/** The warning `pulumi up` prints when in-database objects are left out. */
-export function unmanagedObjectsWarning(name: string, m: AccessModel): string {
-  return (
-    `${name}: manageDatabaseObjects is false, so Pulumi created no roles (${m.roles.map((r) => r.name).join(", ")}), ` +
-    `no extensions (${m.extensions.join(", ")}), no grants and no rotation of the role secrets; the role secrets ` +
-    "exist but their roles do not. To enable: open a tunnel to the database and set databaseTunnelHost and " +
-    "databaseTunnelPort, or run `pulumi up` from inside the VPC, then set manageDatabaseObjects to true " +
-    '(README, "Reaching a private database").'
+/**
+ * In an existing VPC (`vpcId`), the function reaches Secrets Manager through the VPC's interface endpoint
+ * for `com.amazonaws.<region>.secretsmanager` with private DNS on (Secrets Manager User Guide, "Using an
+ * AWS Secrets Manager VPC endpoint", https://docs.aws.amazon.com/secretsmanager/latest/userguide/vpc-endpoint-overview.html).
+ * Checked at plan time: DescribeVpcEndpoints answers "no matching EC2 VPC Endpoint found" through the
+ * provider when there is none, and that becomes a message that names vpcId and the fix.
+ */
+export function requireSecretsManagerEndpoint(vpcId: string, region: string): pulumi.Output<string> {
+  const serviceName = `com.amazonaws.${region}.secretsmanager`;
+  const fix =
+    `Create an interface VPC endpoint for ${serviceName} in ${vpcId} with private DNS enabled, in the ` +
+    'database\'s private subnets, admitting HTTPS (443) from the VPC (docs/deploying.md, "Existing VPC").';
+  return pulumi.output(
+    aws.ec2.getVpcEndpoint({ vpcId, serviceName, state: "available" }).then(
+      (e) => {
+        if (e.privateDnsEnabled !== true)
+          throw new Error(
+            `vpcId: "${vpcId}" has a ${serviceName} endpoint (${e.id}) without private DNS; the database operations function resolves the regional Secrets Manager name and would leave the VPC. Enable private DNS on it.`,
+          );
+        return e.id;
+      },
+      (err: unknown) => {
+        const m = String((err as Error)?.message ?? err);
+        if (!/no matching EC2 VPC Endpoint found/i.test(m)) throw err;
+        throw new Error(
+          `vpcId: "${vpcId}" has no available ${serviceName} interface endpoint; the database operations function could not read any secret. ${fix}`,
+        );
+      },
+    ),
   );
 }
 
-/** The RDS-managed master secret holds `{"username": ..., "password": ...}`. */
-export function parseMasterSecret(secretString: string): { username: string; password: string } {
-  let v: unknown;
-  try {
-    v = JSON.parse(secretString);
-  } catch {
-    throw new Error(
-      "masterSecretArn: the master secret is not JSON. Expected the RDS-managed {username, password}.",
-    );
-  }
-  const o = v as Record<string, unknown>;
-  if (typeof o?.username !== "string" || typeof o?.password !== "string") {
-    throw new Error(
-      "masterSecretArn: the master secret has no username/password. Expected the RDS-managed secret.",
-    );
-  }
-  return { username: o.username, password: o.password };
-}
-
-export function buildAccess(core: Core): AccessResult {
+export function buildAccess(core: Core, dr: DisasterRecovery | undefined): AccessResult {
   const { cfg, name, primary, key, network, tags } = core;
   const model = stackAccessModel(cfg);
 
@@ -60,6 +63,7 @@ export function buildAccess(core: Core): AccessResult {
     days: cfg.masterPasswordRotationDays,
   });
 
+  // One secret per role (IAM roles' describe the connection only); none holds a password from Pulumi.
   const secrets: Record<string, RoleSecret> = {};
   for (const r of model.roles) {
     secrets[r.name] = new RoleSecret(`${name}-${r.name}`, {
@@ -70,77 +74,70 @@ export function buildAccess(core: Core): AccessResult {
       port: primary.port,
       database: model.database,
       iamAuth: r.iamAuth,
-      masterSecretArn: primary.masterSecretArn,
       recoveryWindowInDays: 30,
       protect: core.protect,
       tags,
     });
   }
 
-  if (cfg.manageDatabaseObjects) {
-    const master = aws.secretsmanager
-      .getSecretVersionOutput({ secretId: primary.masterSecretArn })
-      .apply((v) => parseMasterSecret(v.secretString));
-    // One connection for the @pulumi/postgresql provider and the RoleSettings dynamic resources.
-    const connection = {
-      host: cfg.databaseTunnelHost ?? primary.address,
-      port: cfg.databaseTunnelPort ?? primary.port,
-      username: master.apply((m) => m.username),
-      password: pulumi.secret(master.apply((m) => m.password)),
-    };
-    const provider = postgresProvider(`${name}-postgres`, {
-      ...connection,
-      database: model.database,
-      engineMajor: cfg.engineMajor,
-    });
-    const access = new DatabaseAccess(`${name}-access`, {
-      model,
-      provider,
-      connection,
-      passwords: Object.fromEntries(
-        Object.entries(secrets).flatMap(([role, s]) => (s.password ? [[role, s.password]] : [])),
-      ),
-    });
+  const columnKey = new ColumnKeySecret(`${name}-column-key`, {
+    secretName: `${name}/postgres/column-encryption-key`,
+    kmsKeyArn: key.keyArn,
+    region: cfg.region,
+    replica: dr ? { region: dr.region, kmsKeyArn: dr.keyArn } : undefined,
+    recoveryWindowInDays: 30,
+    protect: core.protect,
+    tags,
+  });
 
-    const passwordRoles = model.roles.filter((r) => !r.iamAuth);
-    if (passwordRoles.length > 0) {
-      const rotation = new RotationFunction(`${name}-rotation`, {
-        functionName: `${name}-pg-rotation`,
-        region: cfg.region,
-        network: {
-          vpcId: network.vpcId,
-          subnetIds: network.subnetIds,
-          // An existing VPC (vpcId) has no CIDR in config: ask EC2.
-          vpcCidr: pulumi
-            .all([network.vpcCidr, network.vpcId])
-            .apply(([cidr, vpcId]): Promise<string> | string =>
-              cidr !== undefined ? cidr : aws.ec2.getVpc({ id: vpcId }).then((v) => v.cidrBlock),
-            ) as pulumi.Output<string>,
-          databaseSecurityGroupId: network.securityGroupId,
-        },
-        kmsKeyArn: key.keyArn,
-        masterSecretArn: primary.masterSecretArn,
-        masterSecretKmsKeyArn: key.keyArn,
-        tags,
-      });
+  // HTTPS egress: to the endpoints' group in a VPC the stack created; in an existing VPC to its CIDR,
+  // once the Secrets Manager endpoint is known to exist (the plan fails otherwise, naming the fix).
+  const vpcCidr =
+    cfg.vpcId !== undefined
+      ? pulumi
+          .all([
+            aws.ec2.getVpcOutput({ id: cfg.vpcId }).cidrBlock,
+            requireSecretsManagerEndpoint(cfg.vpcId, cfg.region),
+          ])
+          .apply(([cidr]) => cidr)
+      : network.vpcCidr.apply((c) => c ?? "");
+
+  const ops = new DatabaseOpsFunction(`${name}-dbops`, {
+    functionName: `${name}-dbops`,
+    accountId: core.accountId,
+    partition: core.partition,
+    region: cfg.region,
+    model,
+    database: {
+      host: primary.address,
+      port: primary.port,
+      instanceIdentifier: primary.identifier,
+      instance: primary.instance,
+      masterSecretArn: primary.masterSecretArn,
+    },
+    network: {
+      vpcId: network.vpcId,
+      subnetIds: network.subnetIds,
+      databaseSecurityGroupId: network.securityGroupId,
+      endpointSecurityGroupId: network.endpointSecurityGroupId,
+      vpcCidr,
       // The database admits the function the way it admits the poolers: the network owns the rule.
-      network.allowFromSecurityGroup(
-        `${name}-rotation-db-from-rotation`,
-        rotation.securityGroupId,
-        "the Secrets Manager rotation function",
-      );
-      for (const r of passwordRoles) {
-        rotation.rotate(
-          `${name}-${r.name}-rotation`,
-          secrets[r.name].secretArn,
-          cfg.appPasswordRotationDays,
-          [access.roles[r.name]],
-        );
-      }
-    }
-  } else {
-    pulumi.log.warn(unmanagedObjectsWarning(name, model));
-  }
+      admitOnDatabase: (ruleName, sg, description) =>
+        network.allowFromSecurityGroup(ruleName, sg, description),
+    },
+    roleSecrets: Object.fromEntries(
+      passwordRoles(model).map((r): [string, OpsRoleSecret] => [
+        r.name,
+        { secretArn: secrets[r.name].secretArn, ready: secrets[r.name].initialVersion },
+      ]),
+    ),
+    columnKeySecret: { secretArn: columnKey.secretArn, ready: columnKey.secret },
+    kmsKeyArn: key.keyArn,
+    rotationDays: cfg.appPasswordRotationDays,
+    logRetentionDays: cfg.logRetentionDays,
+    protect: core.protect,
+    tags,
+  });
 
   // The proxy serves the application-facing roles; the owner role is for migrations, run directly.
   const loginSecrets: LoginSecret[] = [cfg.appRoleName, cfg.analyticsRoleName].map((role) => ({
@@ -151,9 +148,15 @@ export function buildAccess(core: Core): AccessResult {
 
   return {
     loginSecrets,
+    opsFunctionName: ops.functionName,
+    databaseReady: ops.applied,
     outputs: {
       roleSecretArns: Object.fromEntries(Object.entries(secrets).map(([role, s]) => [role, s.secretArn])),
-      databaseObjectsManaged: cfg.manageDatabaseObjects,
+      columnEncryptionKeySecretArn: columnKey.secretArn,
+      databaseOpsFunctionName: ops.functionName,
+      databaseOpsLogGroupName: ops.logGroupName,
+      // What the last `apply` did: names and counts only (ApplyResult), never a password.
+      databaseObjectsApplied: ops.applyResult.apply((r) => (r ? (JSON.parse(r) as unknown) : undefined)),
     },
   };
 }

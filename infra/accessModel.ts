@@ -10,7 +10,13 @@ import type { PlatformConfig } from "./config";
 export function stackAccessModel(cfg: PlatformConfig): AccessModel {
   return accessModel({
     database: cfg.databaseName,
-    extensions: cfg.extensions,
+    // Preloading pgaudit (the parameter group's shared_preload_libraries) is half of it: the extension
+    // must also be created in the database before pgaudit.log takes effect ("Using pgAudit to log database
+    // activity", https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.pgaudit.html).
+    extensions:
+      cfg.pgauditEnabled && !cfg.extensions.includes("pgaudit")
+        ? [...cfg.extensions, "pgaudit"]
+        : cfg.extensions,
     ownerRoleName: cfg.ownerRoleName,
     appRoleName: cfg.appRoleName,
     analyticsRoleName: cfg.analyticsRoleName,

@@ -13,25 +13,26 @@ import {
 } from "../components/backup";
 import type { BackupResult, Core, StackOutputs } from "./contracts";
 
-export function buildBackup(core: Core, topicArn: pulumi.Output<string>): BackupResult {
+/** The locks accept exactly what the rules produce: 35 days at least (HIPAA floor, also dev, whose
+ * daily rule keeps 35 days too) and the monthly retention at most. */
+function retentionBounds(core: Core): { minRetentionDays: number; maxRetentionDays: number } {
+  const { cfg } = core;
+  return {
+    minRetentionDays: MIN_RETENTION_DAYS,
+    maxRetentionDays: Math.max(cfg.backupMonthlyRetentionDays, cfg.backupDailyRetentionDays),
+  };
+}
+
+/**
+ * The disaster-recovery region's part (its provider, key, vault, topic and replicated automated
+ * backups), built right after core so access can replicate the column-encryption key's secret there
+ * with the DR key. Same component, same name and arguments as when backup built it: registration order
+ * does not enter a URN, so existing stacks see no replacement.
+ */
+export function buildDisasterRecovery(core: Core): CrossRegionBackups | undefined {
   const { name, cfg, tags, primary, protect } = core;
-  // The locks accept exactly what the rules produce: 35 days at least (HIPAA floor, also dev, whose
-  // daily rule keeps 35 days too) and the monthly retention at most.
-  const minRetentionDays = MIN_RETENTION_DAYS;
-  const maxRetentionDays = Math.max(cfg.backupMonthlyRetentionDays, cfg.backupDailyRetentionDays);
-
-  const vault = new BackupVault(`${name}-vault`, {
-    vaultName: `${name}-vault`,
-    kmsKeyArn: core.key.keyArn,
-    lockMode: cfg.backupVaultLockMode,
-    minRetentionDays,
-    maxRetentionDays,
-    notificationTopicArn: topicArn,
-    protect,
-    tags,
-  });
-
-  const dr = cfg.drEnabled
+  const { minRetentionDays, maxRetentionDays } = retentionBounds(core);
+  return cfg.drEnabled
     ? new CrossRegionBackups(`${name}-dr`, {
         region: cfg.drRegion,
         sourceRegion: cfg.region,
@@ -50,6 +51,26 @@ export function buildBackup(core: Core, topicArn: pulumi.Output<string>): Backup
         tags,
       })
     : undefined;
+}
+
+export function buildBackup(
+  core: Core,
+  topicArn: pulumi.Output<string>,
+  dr: CrossRegionBackups | undefined,
+): BackupResult {
+  const { name, cfg, tags, primary, protect } = core;
+  const { minRetentionDays, maxRetentionDays } = retentionBounds(core);
+
+  const vault = new BackupVault(`${name}-vault`, {
+    vaultName: `${name}-vault`,
+    kmsKeyArn: core.key.keyArn,
+    lockMode: cfg.backupVaultLockMode,
+    minRetentionDays,
+    maxRetentionDays,
+    notificationTopicArn: topicArn,
+    protect,
+    tags,
+  });
 
   const plan = new BackupPlan(`${name}-backup`, {
     vaultName: vault.vaultName,

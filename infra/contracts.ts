@@ -1,7 +1,8 @@
 /**
  * What each build step hands to the next, in the order `buildPlatform` (program.ts) composes them:
- * core → access (roles, login secrets) → pooling (RDS Proxy or PgBouncer) → monitoring (topic, alarms)
- * → backups (vault, plans, DR copies; notifications to the alarm topic).
+ * core → disaster recovery (the DR region's provider and key) → access (role secrets, the database
+ * operations function) → pooling (RDS Proxy or PgBouncer) → monitoring (topic, alarms) → backups (vault,
+ * plans, DR copies; notifications to the alarm topic).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { EncryptionKey } from "../components/kms";
@@ -36,9 +37,27 @@ export interface LoginSecret {
   readonly iamAuth: boolean;
 }
 
+/**
+ * What the disaster-recovery region offers the steps before backup (infra/backup.ts
+ * `buildDisasterRecovery`, built right after core): the column-encryption key's secret is replicated
+ * there, encrypted with the DR key.
+ */
+export interface DisasterRecovery {
+  readonly region: string;
+  readonly keyArn: pulumi.Output<string>;
+}
+
 export interface AccessResult {
   /** Secrets of the application-facing login roles (app, analytics); the proxy authenticates with them. */
   readonly loginSecrets: readonly LoginSecret[];
+  /** The database operations function (monitoring alarms on its errors and its SQL metrics). */
+  readonly opsFunctionName: pulumi.Output<string>;
+  /**
+   * The function's `apply` Invocation: once it has run, the roles exist and every password role's secret
+   * holds a password. Poolers wait for it (ECS injects `<secret>:password::` at task start and fails when
+   * the key is missing; RDS Proxy signs in with each secret's password).
+   */
+  readonly databaseReady: pulumi.Resource;
   readonly outputs: StackOutputs;
 }
 

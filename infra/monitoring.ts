@@ -1,7 +1,8 @@
 /**
  * Monitoring and alerting: the encrypted alarm topic, the guide's "Alerting Thresholds" as
  * CloudWatch alarms on the primary and every replica (sized from the instance class's real memory),
- * the DBA additions, RDS events, pooler alarms and the dashboard.
+ * the DBA additions, RDS events, pooler alarms, the alarms on the guide's SQL metrics (published by the
+ * database operations function from the primary) and on that function, and the dashboard.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -14,6 +15,7 @@ import {
   ec2InstanceType,
   isBurstableClass,
   PoolerAlarms,
+  SqlMetricAlarms,
 } from "../components/monitoring";
 import type { PlatformConfig } from "./config";
 import type { Core, MonitoringResult, PoolerTarget } from "./contracts";
@@ -46,7 +48,15 @@ const postgresqlLogGroup = (names: pulumi.Output<string[]>): pulumi.Output<strin
     return found;
   });
 
-export function buildMonitoring(core: Core, pooler: PoolerTarget): MonitoringResult {
+/**
+ * @param opsFunctionName the database operations function (infra/access.ts): it publishes the SQL
+ *   metrics of the primary, and its errors page.
+ */
+export function buildMonitoring(
+  core: Core,
+  pooler: PoolerTarget,
+  opsFunctionName: pulumi.Output<string>,
+): MonitoringResult {
   const { cfg, name, tags } = core;
   const thresholds = thresholdsFrom(cfg);
 
@@ -126,6 +136,16 @@ export function buildMonitoring(core: Core, pooler: PoolerTarget): MonitoringRes
           })
         : undefined;
 
+  // The function connects to the primary only (DB_HOST is the primary's address), so the SQL metrics
+  // and their alarms are the primary's.
+  const sqlAlarms = new SqlMetricAlarms(`${name}-sql`, {
+    identifier: core.primary.identifier,
+    namePrefix: name,
+    functionName: opsFunctionName,
+    topicArn: topic.topicArn,
+    tags,
+  });
+
   new DatabaseEvents(name, {
     sourceIds: instances.map((i) => i.identifier),
     proxyName: pooler.kind === "rds-proxy" ? pooler.proxyName : undefined,
@@ -134,10 +154,18 @@ export function buildMonitoring(core: Core, pooler: PoolerTarget): MonitoringRes
   });
 
   const alarmNames = pulumi
-    .all([...instances.map((i) => i.alarms.alarmNames), ...(poolerAlarms ? [poolerAlarms.alarmNames] : [])])
+    .all([
+      ...instances.map((i) => i.alarms.alarmNames),
+      sqlAlarms.alarmNames,
+      ...(poolerAlarms ? [poolerAlarms.alarmNames] : []),
+    ])
     .apply((groups) => groups.flat());
   const alarmArns = pulumi
-    .all([...instances.map((i) => i.alarms.alarmArns), ...(poolerAlarms ? [poolerAlarms.alarmArns] : [])])
+    .all([
+      ...instances.map((i) => i.alarms.alarmArns),
+      sqlAlarms.alarmArns,
+      ...(poolerAlarms ? [poolerAlarms.alarmArns] : []),
+    ])
     .apply((groups) => groups.flat());
 
   const dashboard = new DatabaseDashboard(name, {
@@ -151,6 +179,7 @@ export function buildMonitoring(core: Core, pooler: PoolerTarget): MonitoringRes
     })),
     poolerKind: pooler.kind,
     poolerAlarms: poolerAlarms?.definitions ?? [],
+    sqlMetrics: { identifier: core.primary.identifier, alarms: sqlAlarms.definitions },
     alarmArns,
   });
 

@@ -117,7 +117,13 @@ export function buildPooling(core: Core, access: AccessResult): PoolingResult {
     region: cfg.region,
     accountId: core.accountId,
     partition: core.partition,
-    poolFitChecked: fitChecked,
+    // The pool resources wait for the fit check AND for the database operations function's first `apply`
+    // (access.databaseReady): only then do the roles exist and each secret hold a password. A resource's
+    // URN resolves once the engine has created it, so depending on it orders the proxy's target group
+    // and target, and PgBouncer's task definition and service, after the Invocation. (A component's
+    // `dependsOn` would not: its children do not inherit it.) ECS injects `<secret>:password::` at task
+    // start and fails the task when the key is missing.
+    poolFitChecked: pulumi.all([fitChecked, access.databaseReady.urn]).apply(([ok]) => ok),
     tags: core.tags,
   };
 

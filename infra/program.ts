@@ -1,12 +1,12 @@
 /**
  * The composition root: reads the validated config once, runs the build steps in order (core.ts, then
- * access, pooling, monitoring, backup; what each hands to the next is in contracts.ts) and returns the
+ * disaster recovery, access, pooling, monitoring, backup; what each hands to the next is in contracts.ts) and returns the
  * stack outputs. It creates no resource itself. `infra/index.ts` exports the outputs; the tests and the
  * offline plan call `main`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { buildAccess } from "./access";
-import { buildBackup } from "./backup";
+import { buildBackup, buildDisasterRecovery } from "./backup";
 import { loadConfig, type PlatformConfig } from "./config";
 import type { StackOutputs } from "./contracts";
 import { buildCore } from "./core";
@@ -19,12 +19,15 @@ export type PlatformOutputs = StackOutputs;
 export function buildPlatform(cfg: PlatformConfig, name: string): PlatformOutputs {
   const core = buildCore(cfg, name);
   const { primary } = core;
-  // Each part composes with the ones before it (see infra/contracts.ts): the proxy authenticates with
-  // the login secrets, monitoring alarms on the pooler, backup notifications go to the alarm topic.
-  const access = buildAccess(core);
+  // Each part composes with the ones before it (see infra/contracts.ts): the column-encryption key is
+  // replicated to the DR region, the proxy authenticates with the login secrets once the database
+  // operations function has filled them, monitoring alarms on the pooler and the function, backup
+  // notifications go to the alarm topic.
+  const dr = buildDisasterRecovery(core);
+  const access = buildAccess(core, dr);
   const pooling = buildPooling(core, access);
-  const monitoring = buildMonitoring(core, pooling.target);
-  const backup = buildBackup(core, monitoring.topicArn);
+  const monitoring = buildMonitoring(core, pooling.target, access.opsFunctionName);
+  const backup = buildBackup(core, monitoring.topicArn, dr);
 
   const coreOutputs: StackOutputs = {
     dbEndpoint: primary.endpoint,

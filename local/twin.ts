@@ -564,7 +564,14 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
 
     // The stack's own mapping, with no IAM locally: every login role gets a password (the stack's IAM
     // roles sign in with tokens).
-    const model = stackAccessModel({ ...cfg, iamAuthRoles: [] });
+    const full = stackAccessModel({ ...cfg, iamAuthRoles: [] });
+    // The model lists pgaudit when the stack preloads it; the embedded build ships no pgaudit library
+    // (local/parameters.ts skips its preload for the same reason), so CREATE EXTENSION would fail here.
+    const libraries = availableLibraries();
+    const model = {
+      ...full,
+      extensions: full.extensions.filter((e) => e !== "pgaudit" || libraries.has("pgaudit")),
+    };
     const roles = model.roles
       .filter((r) => r.login && !r.iamAuth)
       .map((r) => ({ name: r.name, password: newPassword() }));

@@ -28,6 +28,7 @@ import { kmsDeletionWindow } from "./rules/kms/kmsDeletionWindow";
 import { kmsKeyRotation } from "./rules/kms/kmsKeyRotation";
 import { kmsNoPolicyLockoutBypass } from "./rules/kms/kmsNoPolicyLockoutBypass";
 import { kmsNoWildcardPrincipal } from "./rules/kms/kmsNoWildcardPrincipal";
+import { lambdaInVpcWithLogGroup } from "./rules/lambda/lambdaInVpcWithLogGroup";
 import { rdsAutoMinorVersionUpgrade } from "./rules/rds/rdsAutoMinorVersionUpgrade";
 import { rdsBackupRetention } from "./rules/rds/rdsBackupRetention";
 import { rdsCopyTagsToSnapshot } from "./rules/rds/rdsCopyTagsToSnapshot";
@@ -59,8 +60,10 @@ import { rdsStorageEncrypted } from "./rules/rds/rdsStorageEncrypted";
 import { secretCustomerManagedKey } from "./rules/secretsmanager/secretCustomerManagedKey";
 import { secretRecoveryWindow } from "./rules/secretsmanager/secretRecoveryWindow";
 import { secretRotation } from "./rules/secretsmanager/secretRotation";
+import { secretVersionNoPassword } from "./rules/secretsmanager/secretVersionNoPassword";
 import { snsTopicEncrypted } from "./rules/sns/snsTopicEncrypted";
 import { snsTopicSubscribed } from "./rules/sns/snsTopicSubscribed";
+import { noDatabaseProviderFromDeployer } from "./rules/stack/noDatabaseProviderFromDeployer";
 import { noPlaintextSecrets } from "./rules/stack/noPlaintextSecrets";
 import { prodStatefulProtected } from "./rules/stack/prodStatefulProtected";
 import { rdsAlarmCoverage } from "./rules/stack/rdsAlarmCoverage";
@@ -105,6 +108,7 @@ export const RULES: readonly PolicyRule[] = [
   alarmActions,
   logGroupEncrypted,
   logGroupRetention,
+  lambdaInVpcWithLogGroup,
   snsTopicEncrypted,
   snsTopicSubscribed,
   dbSecurityGroupIngress,
@@ -124,6 +128,8 @@ export const RULES: readonly PolicyRule[] = [
   backupCrossRegionCopy,
   backupRestoreTesting,
   noPlaintextSecrets,
+  secretVersionNoPassword,
+  noDatabaseProviderFromDeployer,
   prodStatefulProtected,
   rdsAlarmCoverage,
 ];

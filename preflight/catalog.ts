@@ -6,6 +6,7 @@ import * as backup from "./rules/backup";
 import * as cloudwatch from "./rules/cloudwatch";
 import * as ecs from "./rules/ecs";
 import * as kms from "./rules/kms";
+import * as lambda from "./rules/lambda";
 import * as network from "./rules/network";
 import * as rds from "./rules/rds";
 import * as rdsProxy from "./rules/rdsProxy";
@@ -63,6 +64,12 @@ export const PLAN_RULES: readonly PlanRule[] = [
   network.dbSubnetGroupAzs,
   network.fargateEcrEndpoints,
   secretsManager.rotationLambdaEndpoint,
+  secretsManager.rotationDays,
+  secretsManager.replicaRegion,
+  lambda.functionLimits,
+  lambda.functionVpcConfig,
+  lambda.invocationPayload,
+  lambda.scheduleExpression,
   cloudwatch.alarmPeriod,
   cloudwatch.logRetention,
   sns.topicHasSubscriber,

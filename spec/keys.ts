@@ -33,7 +33,6 @@ import {
   DIGEST_IMAGE,
   EMAIL,
   ENGINE_VERSION,
-  HOST_NAME,
   HTTPS_URL,
   INSTANCE_CLASS,
   IPV4_CIDR,
@@ -154,6 +153,20 @@ const refuse = <T>(test: (v: T, all: Values) => boolean, message: string, contro
 const identFix = "Use a lowercase PostgreSQL identifier: letters, digits and _, starting with a letter or _.";
 const storageFix = `Use ${RDS_LIMITS.minAllocatedStorageGb} to ${RDS_LIMITS.maxAllocatedStorageGb} GiB.`;
 const maxPitr = RDS_LIMITS.maxBackupRetentionDays;
+
+/**
+ * Keys the platform no longer reads, and what replaced each: the config loader refuses them with this
+ * sentence instead of "not a known config key", so a stack file written for an older version says
+ * what to do.
+ */
+export const REMOVED_KEYS: Readonly<Record<string, string>> = Object.freeze({
+  manageDatabaseObjects:
+    "was removed: roles, grants and extensions are always created, by the database operations function inside the VPC (docs/database-operations.md); Pulumi needs no network path to the database. Delete the line.",
+  databaseTunnelHost:
+    "was removed: Pulumi no longer connects to the database (no tunnel); the database operations function applies the access model from inside the VPC (docs/database-operations.md). Delete the line.",
+  databaseTunnelPort:
+    "was removed: Pulumi no longer connects to the database (no tunnel); the database operations function applies the access model from inside the VPC (docs/database-operations.md). Delete the line.",
+});
 
 /** Every config key. Keys not listed here are rejected (typos are caught). */
 export const KEYS = {
@@ -419,27 +432,6 @@ export const KEYS = {
   }),
 
   // ---- Database access -------------------------------------------------------------------------
-  manageDatabaseObjects: key({
-    schema: bool(),
-    type: "boolean",
-    section: "Database access",
-    doc: "Create roles, extensions and grants inside the database (needs a network path: tunnel or in-VPC runner). false leaves them out, with a warning.",
-    default: true,
-  }),
-  databaseTunnelHost: optionalKey({
-    schema: str(HOST_NAME, 'Use a host name such as "localhost" (an SSM or bastion tunnel).'),
-    type: "string",
-    section: "Database access",
-    doc: "Local end of an SSM/bastion tunnel used by the PostgreSQL provider; set with databaseTunnelPort.",
-    default: "",
-  }),
-  databaseTunnelPort: optionalKey({
-    schema: int(1, 65535, "Use the local port of the tunnel."),
-    type: "integer",
-    section: "Database access",
-    doc: "Local port of the tunnel; set with databaseTunnelHost.",
-    default: 0,
-  }),
   extensions: key({
     schema: list(oneOf(ALLOWED_EXTENSIONS), `Use a list drawn from ${ALLOWED_EXTENSIONS.join(", ")}.`),
     type: "array",
@@ -507,7 +499,7 @@ export const KEYS = {
     schema: int(1, 365, "Use 1 to 365 days."),
     type: "integer",
     section: "Database access",
-    doc: "Rotation schedule of the app roles' secrets (alternating users).",
+    doc: "Rotation schedule of every role secret, by the database operations function: owner and monitor single-user, app and analytics alternating users (`<role>_clone`).",
     default: 30,
   }),
 

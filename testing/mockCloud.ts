@@ -7,6 +7,10 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import type { AccessModel } from "../components/postgres/accessModel";
+import { accessStatements } from "../components/postgres/accessSql";
+import type { ApplyEvent, ApplyResult } from "../functions/dbops/contract";
+import { SYNC_PAYLOAD_BYTES, validScheduleExpression } from "../preflight/rules/lambda";
 import { lookupInstanceClass } from "../spec/instanceProfile";
 
 export const MOCK_ACCOUNT = "123456789012";
@@ -56,6 +60,61 @@ export function mockInstanceType(instanceType: string): {
   const p = found.profile;
   return { memorySize: p.memoryMiB, defaultVcpus: p.vcpus, burstablePerformanceSupported: p.burstable };
 }
+
+/**
+ * Existing VPCs (config `vpcId`) in the mock's world have a Secrets Manager interface endpoint with
+ * private DNS, except this one, which has none (tests use it for the "not found" answer).
+ */
+export const MOCK_VPC_WITHOUT_SECRETS_ENDPOINT = "vpc-0000000000000dead";
+
+/**
+ * `aws.ec2.getVpcEndpoint`: DescribeVpcEndpoints filtered by VPC and service name. The provider's data
+ * source fails when nothing matches, with "no matching EC2 VPC Endpoint found"
+ * (terraform-provider-aws, data source aws_vpc_endpoint, `tfresource.SingularDataSourceFindError`).
+ */
+export function mockVpcEndpoint(inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+  const vpcId = String(inputs.vpcId ?? "");
+  const service = String(inputs.serviceName ?? "");
+  if (vpcId === MOCK_VPC_WITHOUT_SECRETS_ENDPOINT || !service.endsWith(".secretsmanager")) {
+    // The engine hands invoke failures to the SDK as a gRPC error whose `details` is the message.
+    const message =
+      "invoking aws:ec2/getVpcEndpoint:getVpcEndpoint: 1 error occurred:\n\t* no matching EC2 VPC Endpoint found";
+    throw Object.assign(new Error(message), { details: message });
+  }
+  const id = `vpce-${short(`${vpcId}/${service}`, 17)}`;
+  return {
+    id,
+    vpcId,
+    serviceName: service,
+    state: "available",
+    vpcEndpointType: "Interface",
+    privateDnsEnabled: true,
+    arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT}:vpc-endpoint/${id}`,
+  };
+}
+
+/**
+ * What the database operations function returns for a first `apply` on an empty database: every role
+ * created, every password role's secret and the column key initialised. The real result comes from the
+ * function itself and is proven on the twin (test/integration, functions/dbops); this is its shape.
+ */
+export function firstApplyResult(event: ApplyEvent): ApplyResult {
+  const model: AccessModel = event.model;
+  return {
+    database: model.database,
+    rolesCreated: model.roles.map((r) => r.name),
+    rolesUpdated: [],
+    extensions: [...model.extensions],
+    passwordsInitialised: Object.keys(event.roleSecretArns),
+    clonesUpdated: [],
+    columnKeyInitialised: event.columnKeySecretArn !== undefined,
+    statements: accessStatements(model, { transaction: false }).length,
+  };
+}
+
+/** Lambda's synchronous invocation payload limit and EventBridge's schedule syntax: the preflight's. */
+export const LAMBDA_SYNC_PAYLOAD_BYTES = SYNC_PAYLOAD_BYTES;
+export const scheduleExpressionValid = validScheduleExpression;
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -140,15 +199,8 @@ export class MockCloud implements pulumi.runtime.Mocks {
           ...mockInstanceType(String(inputs.instanceType)),
           id: inputs.instanceType,
         };
-      case "aws:secretsmanager/getSecretVersion:getSecretVersion":
-        // An RDS-managed master secret. MOCK value, not a credential: the tests check it stays secret.
-        return {
-          arn: inputs.secretId,
-          id: `${String(inputs.secretId)}|AWSCURRENT`,
-          versionId: "mock-version",
-          versionStages: ["AWSCURRENT"],
-          secretString: JSON.stringify({ username: "verscienta_admin", password: "mock-master-password" }),
-        };
+      case "aws:ec2/getVpcEndpoint:getVpcEndpoint":
+        return mockVpcEndpoint(inputs, region);
       case "aws:ec2/getPrefixList:getPrefixList":
         return {
           id: "pl-63a5400a",
@@ -410,9 +462,31 @@ function computed(
         id: `arn:aws:sns:${region}:${acct}:${String(inputs.topic ?? nm)}:${h}`,
         arn: `arn:aws:sns:${region}:${acct}:sub:${h}`,
       };
+    // CreateSecret AddReplicaRegions: a replica lives in another region than the primary (AWS Secrets
+    // Manager API Reference, CreateSecret and ReplicaRegionType,
+    // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html).
     case "aws:secretsmanager/secret:Secret": {
       const arn = `arn:aws:secretsmanager:${region}:${acct}:secret:${nm}-${h.slice(0, 6)}`;
-      return { id: arn, arn, name: nm };
+      const replicas = (Array.isArray(inputs.replicas) ? inputs.replicas : []) as { region?: string }[];
+      for (const r of replicas)
+        if (r.region === region)
+          throw new Error(
+            `InvalidParameterException: Invalid replica region ${region}: a secret cannot be replicated to its own region.`,
+          );
+      return {
+        id: arn,
+        arn,
+        name: nm,
+        ...(replicas.length > 0
+          ? {
+              replicas: replicas.map((r) => ({
+                ...r,
+                status: "InSync",
+                statusMessage: "Replication succeeded",
+              })),
+            }
+          : {}),
+      };
     }
     case "aws:secretsmanager/secretVersion:SecretVersion":
       return { id: `${String(inputs.secretId)}|${h}`, versionId: h, arn: inputs.secretId };
@@ -455,13 +529,77 @@ function computed(
         arn: `arn:aws:elasticloadbalancing:${region}:${acct}:targetgroup/${nm}/${h}`,
         arnSuffix: `targetgroup/${nm}/${h}`,
       };
-    case "aws:lambda/function:Function":
-      return { id: nm, arn: `arn:aws:lambda:${region}:${acct}:function:${nm}` };
-    case "aws:serverlessrepository/cloudFormationStack:CloudFormationStack":
+    // Lambda CreateFunction: Timeout 1–900 s, MemorySize 128–10240 MB; a VpcConfig needs subnets and
+    // security groups (Lambda API Reference, CreateFunction, https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html).
+    case "aws:lambda/function:Function": {
+      const timeout = Number(inputs.timeout ?? 3);
+      const memory = Number(inputs.memorySize ?? 128);
+      if (!Number.isInteger(timeout) || timeout < 1 || timeout > 900)
+        throw new Error(
+          `InvalidParameterValueException: 1 validation error detected: Value '${timeout}' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900`,
+        );
+      if (!Number.isInteger(memory) || memory < 128 || memory > 10240)
+        throw new Error(
+          `InvalidParameterValueException: 'MemorySize' value failed to satisfy constraint: Member must have value between 128 and 10240 (got ${memory})`,
+        );
+      const vpc = inputs.vpcConfig as { subnetIds?: unknown[]; securityGroupIds?: unknown[] } | undefined;
+      if (vpc && ((vpc.subnetIds ?? []).length === 0 || (vpc.securityGroupIds ?? []).length === 0))
+        throw new Error(
+          "InvalidParameterValueException: A VpcConfig needs at least one subnet and one security group.",
+        );
+      const arn = `arn:aws:lambda:${region}:${acct}:function:${nm}`;
       return {
-        id: `arn:aws:cloudformation:${region}:${acct}:stack/${nm}/${h}`,
-        outputs: { RotationLambdaARN: `arn:aws:lambda:${region}:${acct}:function:${nm}-rotation` },
+        id: nm,
+        arn,
+        invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+        qualifiedArn: `${arn}:$LATEST`,
+        version: "$LATEST",
       };
+    }
+    // Lambda Invoke (RequestResponse): the payload is JSON of at most 6 MB, request and response
+    // ("Lambda quotas", https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html; larger:
+    // RequestTooLargeException). The result is the function's answer to a first `apply`.
+    case "aws:lambda/invocation:Invocation": {
+      const input = String(inputs.input ?? "");
+      if (Buffer.byteLength(input) > LAMBDA_SYNC_PAYLOAD_BYTES)
+        throw new Error(
+          `RequestTooLargeException: Request must be smaller than ${LAMBDA_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`,
+        );
+      let event: ApplyEvent;
+      try {
+        event = JSON.parse(input) as ApplyEvent;
+      } catch {
+        throw new Error("InvalidRequestContentException: Could not parse request body into json");
+      }
+      const result = event.action === "apply" ? JSON.stringify(firstApplyResult(event)) : "null";
+      return { id: `${String(inputs.functionName)}_${short(input, 16)}`, result };
+    }
+    case "aws:lambda/permission:Permission":
+      return {
+        id: String(inputs.statementId ?? `${name}-${h}`),
+        statementId: inputs.statementId ?? `${name}-${h}`,
+      };
+    // EventBridge PutRule refuses a malformed schedule: "ValidationException: Parameter ScheduleExpression
+    // is not valid." (rate(5 minute) and rate(1 minutes) included; see scheduleExpressionValid).
+    case "aws:cloudwatch/eventRule:EventRule": {
+      const expr = inputs.scheduleExpression;
+      if (typeof expr === "string" && !scheduleExpressionValid(expr))
+        throw new Error(`ValidationException: Parameter ScheduleExpression is not valid. (${expr})`);
+      return { id: nm, arn: `arn:aws:events:${region}:${acct}:rule/${nm}` };
+    }
+    case "aws:cloudwatch/eventTarget:EventTarget":
+      return { id: `${String(inputs.rule)}-${h}`, targetId: `${name}-${h}` };
+    // Secrets Manager RotateSecret: RotationRules.AutomaticallyAfterDays 1–1000 (AWS Secrets Manager API
+    // Reference, RotationRulesType, https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotationRulesType.html).
+    case "aws:secretsmanager/secretRotation:SecretRotation": {
+      const rules = (inputs.rotationRules ?? {}) as { automaticallyAfterDays?: number };
+      const days = rules.automaticallyAfterDays;
+      if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 1000))
+        throw new Error(
+          `InvalidParameterException: AutomaticallyAfterDays ${days} is out of range; it must be between 1 and 1000.`,
+        );
+      return { id: String(inputs.secretId), rotationEnabled: true };
+    }
     // AWS Private CA. CreateCertificateAuthority returns the CA's ARN; until a certificate is installed the
     // CA is PENDING_CERTIFICATE and GetCertificateAuthorityCsr returns its CSR, which the provider exposes as
     // `certificateSigningRequest` (AWS Private CA API Reference: CreateCertificateAuthority,
@@ -519,8 +657,6 @@ function computed(
         b64Url: Buffer.from(h, "hex").toString("base64url"),
         dec: String(Number.parseInt(h, 16)),
       };
-    case "random:index/randomPassword:RandomPassword":
-      return { id: "none", result: `mock-${short(name, 24)}` };
     default:
       return { arn: `arn:aws:mock:${region}:${acct}:${type.split(":").pop()?.toLowerCase()}/${nm}` };
   }

@@ -16,6 +16,7 @@ import { appPoolSettingsPooled } from "../components/pooling/poolSettings";
 import { accessModel, type RoleModel } from "../components/postgres/accessModel";
 import { postgresParameters, rdsOnlyParameters } from "../components/rds/parameters";
 import { RDS_LIMITS } from "../spec/awsLimits";
+import { CACHE_HIT_RATIO_MIN_PERCENT, COLUMN_KEY_BYTES } from "../spec/databaseOps";
 import {
   ALLOWED_EXTENSIONS,
   APP_POOL,
@@ -403,16 +404,24 @@ export const GUIDE_AREAS: readonly GuideArea[] = [
       {
         id: "migrations.statementTimeout",
         asks: "cap a migration's statements at thirty seconds",
-        where: [file("components/postgres/roleSettings.ts")],
+        where: [file("components/postgres/accessSql.ts", "accessStatements")],
         status: "app",
         note: "Set it in the migration. The owner role carries no statement timeout of its own; one could be added as a role setting.",
       },
       {
         id: "migrations.columnEncryption",
         asks: "encrypt PHI columns with a 32-byte key kept in the app's environment, after a backup",
-        where: [key("extensions")],
-        status: "open",
-        note: "pgcrypto is created, nothing else. The key must come from Secrets Manager under the stack's KMS key, never an environment variable or config in plain text; no component creates it yet.",
+        guide: 32,
+        ours: COLUMN_KEY_BYTES,
+        unit: "bytes",
+        where: [
+          key("extensions"),
+          file("components/postgres/columnKeySecret.ts"),
+          file("functions/dbops/columnKey.ts"),
+          doc("docs/database-operations.md"),
+        ],
+        status: "departs",
+        note: "pgcrypto is created. The key is not typed into an environment: the database operations function generates it inside AWS into its own secret under the stack's KMS key (never in Pulumi state), replicated to the DR region; the app reads it from `columnEncryptionKeySecretArn`. The migration itself is the app's.",
       },
     ],
   },
@@ -600,7 +609,10 @@ export const GUIDE_AREAS: readonly GuideArea[] = [
         id: "roles.analytics.readOnly",
         asks: "(not in the guide) read-only transactions by default",
         ours: role("analytics").settings.default_transaction_read_only,
-        where: [file(ACCESS_FILE, "accessModel"), file("components/postgres/roleSettings.ts")],
+        where: [
+          file(ACCESS_FILE, "accessModel"),
+          file("components/postgres/accessSql.ts", "accessStatements"),
+        ],
         status: "added",
       },
       {
@@ -678,8 +690,8 @@ export const GUIDE_AREAS: readonly GuideArea[] = [
           file("components/postgres/accessSql.ts"),
           doc("README.md", "What transaction pooling forbids"),
         ],
-        status: "open",
-        note: "The tables are the app's. The app role owns no table and cannot bypass row security, so a policy would bind it; behind a pooler the session setting it reads must be set per transaction (`SET LOCAL`). No test proves a policy on the twin yet.",
+        status: "as the guide",
+        note: "The tables are the app's. The app role owns no table and cannot bypass row security, so a policy binds it: test/integration/dbops.test.ts proves the guide's policy on the twin. The setting it trusts is one any session may set, so it separates users only as far as the app is trusted (docs/database-operations.md); behind a pooler set it per transaction (`SET LOCAL`).",
       },
     ],
   },
@@ -776,7 +788,7 @@ export const GUIDE_AREAS: readonly GuideArea[] = [
         asks: "keep the encryption keys apart from the data",
         where: [file("components/backup/crossRegionBackups.ts")],
         status: "as the guide",
-        note: "KMS keys cannot be exported; the copies in the DR region use a separate key created there (`drKmsKeyArn`).",
+        note: "KMS keys cannot be exported; the copies in the DR region use a separate key created there (`drKmsKeyArn`), and the column-encryption key's secret is replicated there under that key.",
       },
       {
         id: "dr.procedure",
@@ -820,32 +832,39 @@ export const GUIDE_AREAS: readonly GuideArea[] = [
       {
         id: "monitoring.databaseSize",
         asks: "size of each database",
-        where: [file("components/monitoring/dashboardBody.ts", "WIDGET_TITLES")],
-        status: "partial",
-        note: "Free storage is graphed; the size per database needs SQL.",
+        where: [
+          file("functions/dbops/metrics.ts", "collectMetrics"),
+          file("components/monitoring/dashboardBody.ts"),
+        ],
+        status: "as the guide",
+        note: "The app database's size, every minute, as the metric DatabaseSizeBytes (SQL run by the database operations function); graphed beside free storage.",
       },
       {
         id: "monitoring.tableSizes",
         asks: "the largest tables",
-        where: [doc(RUNBOOKS, "Disk full")],
-        status: "open",
-        note: "SQL-only on RDS: a query in the runbook, no metric.",
+        where: [file("functions/dbops/metrics.ts", "collectMetrics"), doc(RUNBOOKS, "Disk full")],
+        status: "partial",
+        note: "The largest table's size is the metric LargestTableBytes; the top ten by name stay a query in the runbook (table names do not belong in metric dimensions).",
       },
       {
         id: "monitoring.activeQueries",
         asks: "queries running now, with their text",
         where: [file("components/monitoring/dashboardBody.ts"), doc(RUNBOOKS, "Slow queries and high CPU")],
         status: "departs",
-        note: "The dashboard shows active sessions (Performance Insights load), not statement text, which can hold PHI; the runbook has the query.",
+        note: "Statement text can hold PHI, so it is never published: the function publishes connections by state, the count of client queries active for more than 5 s and the oldest one's age (alarmed), and the dashboard shows active sessions (Performance Insights load); the runbook has the query with text, for a DBA.",
       },
       {
         id: "monitoring.cacheHitRatio",
         asks: "cache hit ratio, expected above this share",
         guide: 99,
         unit: "%",
-        where: [file("components/monitoring/dashboardBody.ts")],
-        status: "open",
-        note: "SQL-only on RDS for PostgreSQL (the CloudWatch metric exists for Aurora only); no metric or alarm yet.",
+        ours: CACHE_HIT_RATIO_MIN_PERCENT,
+        where: [
+          file("functions/dbops/metrics.ts", "collectMetrics"),
+          file("components/monitoring/sqlMetricAlarms.ts"),
+        ],
+        status: "as the guide",
+        note: "The guide's query, every minute, as the metric CacheHitRatio (the CloudWatch metric exists for Aurora only), with an alarm below 99 %; proved equal to the guide's query on the twin.",
       },
       {
         id: "monitoring.slowestStatements",

@@ -16,7 +16,14 @@ export interface AlarmSource {
   readonly says: string;
 }
 
-export type AlarmScope = "instance" | "replica" | "burstable" | "rds-proxy" | "pgbouncer";
+export type AlarmScope =
+  | "instance"
+  | "replica"
+  | "burstable"
+  | "rds-proxy"
+  | "pgbouncer"
+  | "primary-sql"
+  | "dbops-function";
 
 export interface CatalogEntry {
   /** The alarm key (suffix of the alarm name). */
@@ -63,6 +70,37 @@ const PUT_METRIC_DATA = {
   title: "PutMetricData (Amazon CloudWatch API Reference)",
   url: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html",
 } as const;
+
+const EMF_SPEC = {
+  title: "Specification: Embedded metric format",
+  url: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html",
+} as const;
+const LAMBDA_METRICS = {
+  title: "Types of metrics for Lambda functions",
+  url: "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html",
+} as const;
+
+/**
+ * Performance Insights, decided per SQL metric (RDS User Guide, "Performance Insights counter metrics",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights_Counters.html, PostgreSQL
+ * native and non-native counters; CloudWatch User Guide, "Create an alarm on Performance Insights counter
+ * metrics from an AWS database": alarms may use the DB_PERF_INSIGHTS metric-math function, which takes
+ * the instance's DbiResourceId). PI gives none of these six as the guide defines them, so the function
+ * publishes them:
+ * - cache hit ratio: PI has db.Cache.blks_hit and db.IO.blks_read, from pg_stat_database: every block
+ *   of every relation (indexes, TOAST, system catalogs) and as rates per second. The guide's ratio is
+ *   heap blocks of the user tables only, cumulative, and is what the integration test proves equal.
+ * - connections by state: PI's db.User.numbackends is one total (AWS/RDS DatabaseConnections already
+ *   alarms on it), not split by state.
+ * - long-running queries / oldest query age: db.Transactions.active_transactions counts active
+ *   transactions, with no age; nothing counts queries running longer than a threshold.
+ * - database size, largest table, dead tuples: no PI counter (and no AWS/RDS metric: FreeStorageSpace
+ *   is the volume, already alarmed).
+ * Where PI does give the guide's number it is already used: DBLoad (dashboard "Active sessions") and
+ * MaximumUsedTransactionIDs (AWS/RDS, transaction-ids-high) rather than db.Transactions.max_used_xact_ids.
+ */
+const SQL_METRICS_PUBLISHER =
+  "The database operations function publishes it every minute; silence means the collector stopped, which sql-metrics-missing pages for. Here silence is not a breach: the ratio is absent only while no user-table block was read yet (0/0), and the long-running count is 0 on every run without one.";
 
 const RDS_EVERY_MINUTE =
   "RDS publishes it every minute while the instance runs; silence means the instance or its monitoring stopped, and the move to INSUFFICIENT_DATA notifies the topic.";
@@ -377,6 +415,69 @@ export const ALARM_CATALOG: readonly CatalogEntry[] = [
       says: "Each task's longest client wait; Maximum over the period is the longest wait on any task.",
     },
   },
+  {
+    key: "cache-hit-ratio-low",
+    scope: "primary-sql",
+    namespace: "Verscienta/PostgreSQL",
+    metric: "CacheHitRatio",
+    dimensionKeys: ["DBInstanceIdentifier"],
+    statistic: "Average",
+    treatMissingData: "notBreaching",
+    missingDataReason: SQL_METRICS_PUBLISHER,
+    threshold: "< 99 % for 5 min (guide: cache hit ratio > 99 %; `CACHE_HIT_RATIO_MIN_PERCENT`)",
+    source: {
+      ...EMF_SPEC,
+      says: "The function's EMF document names Namespace, the DimensionSet [DBInstanceIdentifier] and CacheHitRatio in Percent; CloudWatch extracts one value per run, and Average over the minute is that value.",
+    },
+  },
+  {
+    key: "long-running-queries",
+    scope: "primary-sql",
+    namespace: "Verscienta/PostgreSQL",
+    metric: "LongRunningQueries",
+    dimensionKeys: ["DBInstanceIdentifier"],
+    statistic: "Maximum",
+    treatMissingData: "notBreaching",
+    missingDataReason: SQL_METRICS_PUBLISHER,
+    threshold:
+      "≥ 1 client query active for more than 5 s, in a minute (guide; `LONG_QUERY_SECONDS`). slow-queries counts statements once they finish; this one sees them while they run",
+    source: {
+      ...EMF_SPEC,
+      says: "LongRunningQueries, Count, DimensionSet [DBInstanceIdentifier]; Maximum keeps the highest reading if two runs land in one minute.",
+    },
+  },
+  {
+    key: "sql-metrics-missing",
+    scope: "primary-sql",
+    namespace: "Verscienta/PostgreSQL",
+    metric: "DatabaseSizeBytes",
+    dimensionKeys: ["DBInstanceIdentifier"],
+    statistic: "SampleCount",
+    treatMissingData: "breaching",
+    missingDataReason:
+      "Every successful run publishes DatabaseSizeBytes, so no sample in 5 minutes is the failure itself: the collector stopped and the other SQL-metric alarms went blind. A new stack pages until the first run (within a minute of deploy).",
+    threshold: "< 1 sample in 5 min",
+    source: {
+      ...EMF_SPEC,
+      says: "Each EMF document is one data point per metric; SampleCount is the number of runs that published DatabaseSizeBytes in the period.",
+    },
+  },
+  {
+    key: "dbops-function-errors",
+    scope: "dbops-function",
+    namespace: "AWS/Lambda",
+    metric: "Errors",
+    dimensionKeys: ["FunctionName"],
+    statistic: "Sum",
+    treatMissingData: "notBreaching",
+    missingDataReason:
+      "Lambda sends Errors for invocations; no invocation, no error. A schedule that stopped invoking the function is caught by sql-metrics-missing.",
+    threshold: "≥ 1 failed invocation in 5 min (apply, rotation step or metrics run)",
+    source: {
+      ...LAMBDA_METRICS,
+      says: 'Errors: "the number of invocations that result in a function error" (code exceptions, timeouts, configuration errors), per FunctionName; invocation metrics are viewed with the Sum statistic.',
+    },
+  },
 ];
 
 export function catalogEntry(key: string): CatalogEntry {
@@ -433,6 +534,8 @@ const SCOPE_LABEL: Readonly<Record<AlarmScope, string>> = {
   burstable: "each db.t* instance",
   "rds-proxy": "RDS Proxy",
   pgbouncer: "PgBouncer",
+  "primary-sql": "the primary (SQL metrics)",
+  "dbops-function": "database operations function",
 };
 
 /** The README's alarm table, one row per catalog entry. */

@@ -15,6 +15,13 @@
  * - `notBreaching` for counts derived from log lines and for RDS Proxy usage metrics, which are absent
  *   while the proxy is idle: no line, no client, is the good case.
  */
+import {
+  CACHE_HIT_RATIO_MIN_PERCENT,
+  DB_METRICS,
+  DB_METRICS_DIMENSION,
+  DB_METRICS_NAMESPACE,
+  LONG_QUERY_SECONDS,
+} from "../../spec/databaseOps";
 import { PGBOUNCER_METRICS } from "../pooling/pgbouncerConfig";
 import {
   type AlarmThresholds,
@@ -25,7 +32,7 @@ import {
   PROXY_AVAILABILITY_ALARM,
 } from "./thresholds";
 
-export type Statistic = "Average" | "Maximum" | "Minimum" | "Sum";
+export type Statistic = "Average" | "Maximum" | "Minimum" | "Sum" | "SampleCount";
 export type Comparison =
   | "GreaterThanThreshold"
   | "GreaterThanOrEqualToThreshold"
@@ -479,6 +486,103 @@ export function poolerAlarmDefinitions(p: PoolerAlarmInputs): AlarmDefinition[] 
       comparisonOperator: "GreaterThanThreshold",
       threshold: w.maxWaitSeconds,
       treatMissingData: "missing",
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// SQL metrics (the database operations function) and the function itself
+// ---------------------------------------------------------------------------------------------------
+
+/** What the SQL-metric alarms watch: the instance the function queries and the function. */
+export interface SqlMetricAlarmInputs {
+  /** The DB instance the function connects to (the primary): the metrics' DBInstanceIdentifier. */
+  readonly identifier: string;
+  /** Prefix of the function-error alarm's name (the stack name). */
+  readonly namePrefix: string;
+  /** The database operations function's name (AWS/Lambda FunctionName dimension). */
+  readonly functionName: string;
+}
+
+const SQL_METRIC_KEYS = [
+  "cache-hit-ratio-low",
+  "long-running-queries",
+  "sql-metrics-missing",
+  "dbops-function-errors",
+] as const;
+
+export function sqlMetricAlarmKeys(): string[] {
+  return [...SQL_METRIC_KEYS];
+}
+
+/**
+ * The alarms on the guide's SQL metrics the function publishes (spec/databaseOps.ts DB_METRICS, in
+ * embedded metric format) and on the function itself.
+ *
+ * - cache-hit-ratio-low: the guide's "Cache Hit Ratio (should be > 99%)". The ratio is cumulative since
+ *   the statistics were last reset, so it moves slowly; 5 one-minute readings all below the line mean a
+ *   real shift, not a cold cache after a restart's first scans.
+ * - long-running-queries: the guide's "Slow Queries: Alert if query > 5 seconds" applied to statements
+ *   still running. The slow-queries alarm counts statements that finished after 5 s (from the
+ *   postgresql log, written when the statement ends); this one sees a statement that has not ended,
+ *   a runaway query or one stuck behind a lock, while it runs, and even if it never ends.
+ * - sql-metrics-missing: DatabaseSizeBytes is published on every successful run; no sample in 5 minutes
+ *   means the collector stopped (schedule disabled, function failing before it publishes, network or
+ *   credentials broken), which would otherwise silence the two alarms above.
+ * - dbops-function-errors: any failed invocation of the function (apply, rotation step or metrics run),
+ *   so a failed rotation pages someone before the secret's next version is needed.
+ */
+export function sqlMetricAlarmDefinitions(i: SqlMetricAlarmInputs): AlarmDefinition[] {
+  const sql = { namespace: DB_METRICS_NAMESPACE, dimensions: { [DB_METRICS_DIMENSION]: i.identifier } };
+  return [
+    {
+      key: "cache-hit-ratio-low",
+      alarmName: `${i.identifier}-cache-hit-ratio-low`,
+      ...sql,
+      description: `Guide "Cache Hit Ratio (should be > 99%)": heap blocks of ${i.identifier}'s user tables found in shared buffers below ${CACHE_HIT_RATIO_MIN_PERCENT}% for 5 minutes. The working set no longer fits in memory: check the largest tables, shared_buffers and the instance class.`,
+      metricName: DB_METRICS.cacheHitRatio.name,
+      statistic: "Average",
+      ...sustained(5),
+      comparisonOperator: "LessThanThreshold",
+      threshold: CACHE_HIT_RATIO_MIN_PERCENT,
+      treatMissingData: "notBreaching",
+    },
+    {
+      key: "long-running-queries",
+      alarmName: `${i.identifier}-long-running-queries`,
+      ...sql,
+      description: `Guide "Slow Queries: Alert if query > ${LONG_QUERY_SECONDS} seconds", for queries still running: a client query on ${i.identifier} has been active for more than ${LONG_QUERY_SECONDS} s (the slow-queries alarm reports them only once they finish). Look in pg_stat_activity for state 'active' and the oldest query_start; pg_cancel_backend ends it.`,
+      metricName: DB_METRICS.longRunningQueries.name,
+      statistic: "Maximum",
+      ...once(60),
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      treatMissingData: "notBreaching",
+    },
+    {
+      key: "sql-metrics-missing",
+      alarmName: `${i.identifier}-sql-metrics-missing`,
+      ...sql,
+      description: `No SQL metrics from ${i.identifier} for 5 minutes: the database operations function ${i.functionName} has stopped collecting them (schedule, errors, network or the monitoring role's secret), so the cache-hit-ratio and long-running-queries alarms cannot fire. Check the function's log group and its errors alarm.`,
+      metricName: DB_METRICS.databaseSize.name,
+      statistic: "SampleCount",
+      ...once(300),
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      treatMissingData: "breaching",
+    },
+    {
+      key: "dbops-function-errors",
+      alarmName: `${i.namePrefix}-dbops-function-errors`,
+      namespace: "AWS/Lambda",
+      dimensions: { FunctionName: i.functionName },
+      description: `The database operations function ${i.functionName} failed (an apply, a secret rotation step or a metrics run). A failed rotation leaves the secret's AWSPENDING version unfinished; read the function's log group for the step and the error.`,
+      metricName: "Errors",
+      statistic: "Sum",
+      ...once(300),
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      treatMissingData: "notBreaching",
     },
   ];
 }

@@ -1,13 +1,21 @@
 /**
  * The CloudWatch dashboard body, as a pure function of the alarm definitions: the guide's Grafana panels
- * ("Key Metrics to Monitor": connection pool, database size, active queries) and one graph per alarm,
- * each drawing every instance's metric with the alarm threshold as a horizontal line, so what pages
- * someone is exactly what the dashboard shows.
+ * ("Key Metrics to Monitor": connection pool, database size, table sizes, active queries, cache hit
+ * ratio) and one graph per alarm, each drawing every instance's metric with the alarm threshold as a
+ * horizontal line, so what pages someone is exactly what the dashboard shows.
  *
- * Not drawn: the guide's table sizes and cache hit ratio are SQL views with no CloudWatch metric on
- * RDS for PostgreSQL (BufferCacheHitRatio is Aurora-only); statement text stays off the dashboard
- * because logged statements can carry PHI.
+ * The SQL panels (cache hit ratio, database and largest table size, dead tuples, long-running queries and
+ * the oldest query's age, connections by state) draw the metrics the database operations function
+ * publishes from the guide's queries (functions/dbops/metrics.ts); RDS for PostgreSQL has no CloudWatch
+ * metric for them (BufferCacheHitRatio is Aurora-only). Statement text stays off the dashboard because
+ * statements can carry PHI.
  */
+import {
+  DB_METRICS,
+  DB_METRICS_DIMENSION,
+  DB_METRICS_NAMESPACE,
+  LONG_QUERY_SECONDS,
+} from "../../spec/databaseOps";
 import type { AlarmDefinition, AlarmedPoolerKind } from "./alarmDefinitions";
 
 export interface DashboardInstance {
@@ -22,6 +30,11 @@ export interface DashboardInput {
   readonly title: string;
   readonly instances: readonly DashboardInstance[];
   readonly pooler: { readonly kind: AlarmedPoolerKind | "none"; readonly alarms: readonly AlarmDefinition[] };
+  /**
+   * The SQL metrics of the instance the database operations function queries, and their alarms.
+   * @default - no SQL panels
+   */
+  readonly sqlMetrics?: { readonly identifier: string; readonly alarms: readonly AlarmDefinition[] };
   /** ARNs for the alarm-status widget (CloudWatch shows at most 100). */
   readonly alarmArns: readonly string[];
 }
@@ -38,6 +51,10 @@ export const WIDGET_TITLES: Readonly<Record<string, string>> = {
   "disk-queue-high": "Disk queue depth",
   "cpu-credits-low": "CPU credit balance",
   "auth-failures": "Failed logins (count/5 min)",
+  "cache-hit-ratio-low": "Cache hit ratio, heap blocks of user tables (%) (guide: > 99 %)",
+  "long-running-queries": "Client queries active longer than the slow-query threshold",
+  "sql-metrics-missing": "SQL metric runs (samples of DatabaseSizeBytes per 5 min)",
+  "dbops-function-errors": "Database operations function errors",
   "rds-proxy-pool-high": "RDS Proxy database connections",
   "rds-proxy-pinned-sessions": "RDS Proxy pinned sessions",
   "rds-proxy-auth-failures": "RDS Proxy refused logins",
@@ -124,6 +141,57 @@ function assertConnectionLines(instances: readonly DashboardInstance[]): void {
   }
 }
 
+/** The SQL metrics' panels: their alarms' graphs, then sizes, dead tuples, query age and connections. */
+function sqlWidgets(
+  region: string,
+  sql: DashboardInput["sqlMetrics"],
+): Omit<Widget, "x" | "y" | "width" | "height">[] {
+  if (!sql) return [];
+  const id = sql.identifier;
+  const row = (m: { readonly name: string }, label: string): MetricRow => [
+    DB_METRICS_NAMESPACE,
+    m.name,
+    DB_METRICS_DIMENSION,
+    id,
+    { label, stat: "Maximum", period: 60 },
+  ];
+  const panel = (title: string, metrics: unknown[], extra: Record<string, unknown> = {}) => ({
+    type: "metric" as const,
+    properties: {
+      title,
+      region,
+      view: "timeSeries",
+      stacked: false,
+      metrics,
+      yAxis: { left: { min: 0 } },
+      ...extra,
+    },
+  });
+  // Connections are published per state (dimension State); SEARCH draws every state that reports,
+  // including ones that appear later (CloudWatch User Guide, "Using search expressions in graphs").
+  const byState = `SEARCH('{${DB_METRICS_NAMESPACE},${DB_METRICS_DIMENSION},State} MetricName="${DB_METRICS.connectionsByState.name}" ${DB_METRICS_DIMENSION}="${id}"', 'Maximum', 60)`;
+  return [
+    ...alarmWidgets(region, [{ label: id, alarms: sql.alarms }], () => []),
+    panel("Database and largest table size (bytes) (guide: database size, table sizes)", [
+      row(DB_METRICS.databaseSize, `${id} database`),
+      row(DB_METRICS.largestTableSize, `${id} largest table`),
+    ]),
+    panel("Dead tuples (guide: table bloat)", [row(DB_METRICS.deadTuples, `${id} dead tuples`)]),
+    panel(
+      "Oldest active client query (s) (guide: active queries)",
+      [row(DB_METRICS.oldestActiveQuerySeconds, `${id} oldest query`)],
+      {
+        annotations: {
+          horizontal: [{ label: `slow-query threshold ${LONG_QUERY_SECONDS} s`, value: LONG_QUERY_SECONDS }],
+        },
+      },
+    ),
+    panel("Client connections by state (guide: connection pool)", [
+      [{ expression: byState, id: "states", period: 60 }],
+    ]),
+  ];
+}
+
 export function dashboardBody(input: DashboardInput): { widgets: Widget[] } {
   const { region } = input;
   assertConnectionLines(input.instances);
@@ -183,6 +251,7 @@ export function dashboardBody(input: DashboardInput): { widgets: Widget[] } {
         yAxis: { left: { min: 0 } },
       },
     },
+    ...sqlWidgets(region, input.sqlMetrics),
     ...alarmWidgets(region, [{ label: input.pooler.kind, alarms: input.pooler.alarms }], () => []),
   ];
   if (input.pooler.kind === "rds-proxy" && input.pooler.alarms[0]) {

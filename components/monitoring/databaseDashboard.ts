@@ -20,6 +20,14 @@ export interface DatabaseDashboardArgs {
   readonly poolerKind?: AlarmedPoolerKind | "none";
   /** @default [] */
   readonly poolerAlarms?: pulumi.Input<AlarmDefinition[]>;
+  /**
+   * The instance whose SQL metrics the database operations function publishes, with their alarms.
+   * @default - no SQL panels
+   */
+  readonly sqlMetrics?: {
+    readonly identifier: pulumi.Input<string>;
+    readonly alarms: pulumi.Input<AlarmDefinition[]>;
+  };
   /** Alarm ARNs for the status widget. */
   readonly alarmArns: pulumi.Input<pulumi.Input<string>[]>;
 }
@@ -49,14 +57,22 @@ export class DatabaseDashboard extends pulumi.ComponentResource {
       ),
     );
     const body = pulumi
-      .all([args.region, instances, args.poolerAlarms ?? [], args.alarmArns])
-      .apply(([region, inst, poolerAlarms, alarmArns]) =>
+      .all([
+        args.region,
+        instances,
+        args.poolerAlarms ?? [],
+        args.alarmArns,
+        args.sqlMetrics?.identifier ?? "",
+        args.sqlMetrics?.alarms ?? [],
+      ])
+      .apply(([region, inst, poolerAlarms, alarmArns, sqlIdentifier, sqlAlarms]) =>
         JSON.stringify(
           dashboardBody({
             region,
             title: args.dashboardName,
             instances: inst,
             pooler: { kind: args.poolerKind ?? "none", alarms: poolerAlarms },
+            sqlMetrics: args.sqlMetrics ? { identifier: sqlIdentifier, alarms: sqlAlarms } : undefined,
             alarmArns,
           }),
         ),

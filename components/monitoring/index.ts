@@ -8,4 +8,5 @@ export * from "./databaseEvents";
 export * from "./logPatterns";
 export * from "./metricAlarms";
 export * from "./poolerAlarms";
+export * from "./sqlMetricAlarms";
 export * from "./thresholds";

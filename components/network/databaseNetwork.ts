@@ -61,6 +61,12 @@ export class DatabaseNetwork extends pulumi.ComponentResource {
   readonly securityGroupId: pulumi.Output<string>;
   readonly vpcCidr: pulumi.Output<string | undefined>;
   readonly flowLogGroupName?: pulumi.Output<string>;
+  /**
+   * The security group of the interface endpoints this component created (a new VPC with
+   * `interfaceEndpoints`); undefined in an existing VPC. Clients that call AWS APIs (the database
+   * operations function) send HTTPS to this group only.
+   */
+  readonly endpointSecurityGroupId?: pulumi.Output<string>;
 
   private readonly securityGroup: aws.ec2.SecurityGroup;
 
@@ -204,6 +210,7 @@ export class DatabaseNetwork extends pulumi.ComponentResource {
           },
           { parent: this },
         );
+        this.endpointSecurityGroupId = endpointSg.id;
         for (const svc of endpoints) {
           new aws.ec2.VpcEndpoint(
             `${name}-${svc.replace(/\./g, "-")}`,

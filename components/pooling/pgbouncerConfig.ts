@@ -8,6 +8,7 @@
  * role, not even rds_superuser, read access to pg_authid/pg_shadow, so it cannot work against RDS
  * (pgbouncer/pgbouncer#265, #446).
  */
+import { CLONE_SUFFIX } from "../../spec/databaseOps";
 import { type PgBouncerPoolSettings, pgbouncerServerConnectionsPerTask } from "./poolSettings";
 
 export const PGBOUNCER_PORT = 6432;
@@ -82,8 +83,14 @@ export function renderPgbouncerIni(pool: PgBouncerPoolSettings, o: PgBouncerIniO
     `${o.database} = host=${o.serverHost} port=${o.serverPort ?? 5432} dbname=${o.database}`,
     "",
     "[users]",
-    // A hard cap per role equal to what validatePoolFit counted (default + reserve pool).
-    ...o.roles.map((r) => `${r} = max_user_connections=${perUser}`),
+    // A hard cap per role equal to what validatePoolFit counted (default + reserve pool). The clone gets
+    // the same cap: alternating-users rotation (spec/databaseOps.ts) switches a secret's username to
+    // `<role>_clone`, and a task started after that signs in as the clone. A task's auth file holds one
+    // of the two, so the cap per task is unchanged.
+    ...o.roles.flatMap((r) => [
+      `${r} = max_user_connections=${perUser}`,
+      `${r}${CLONE_SUFFIX} = max_user_connections=${perUser}`,
+    ]),
     "",
     "[pgbouncer]",
     `listen_addr = ${o.listenAddr ?? "0.0.0.0"}`,

@@ -1,10 +1,11 @@
 /**
  * The declarative access model: database, extensions, roles, privileges and default privileges.
  *
- * One model drives both the @pulumi/postgresql resources (`DatabaseAccess`) and the idempotent SQL
- * applied to the local twin (`renderAccessSql`), so the integration tests on a real PostgreSQL 16 prove
- * what the stack creates on RDS. Pure: no Pulumi, no I/O.
+ * One model, rendered as idempotent SQL (`renderAccessSql`), is what the database operations function
+ * applies on RDS (functions/dbops/apply.ts) and what the local twin applies, so the integration tests on
+ * a real PostgreSQL 16 prove what the stack creates. Pure: no Pulumi, no I/O.
  */
+import { CLONE_SUFFIX, MONITOR_ROLE } from "../../spec/databaseOps";
 
 export const TABLE_PRIVILEGES = [
   "SELECT",
@@ -20,8 +21,11 @@ export type SequencePrivilege = "USAGE" | "SELECT" | "UPDATE";
 export type SchemaPrivilege = "USAGE" | "CREATE";
 export type DatabasePrivilege = "CONNECT" | "TEMPORARY" | "CREATE";
 
-/** What a role is for; decides its privileges. */
-export type RoleKind = "owner" | "app" | "analytics";
+/**
+ * What a role is for; decides its privileges. `monitor` is the database operations function's own
+ * sign-in for the monitoring queries (spec/databaseOps.ts `MONITOR_ROLE`): CONNECT and `pg_monitor` only.
+ */
+export type RoleKind = "owner" | "app" | "analytics" | "monitor";
 
 export interface RoleModel {
   readonly name: string;
@@ -38,6 +42,11 @@ export interface RoleModel {
   /** On the tables that exist when the model is applied (`ON ALL TABLES IN SCHEMA`). */
   readonly tablePrivileges: readonly TablePrivilege[];
   readonly sequencePrivileges: readonly SequencePrivilege[];
+  /**
+   * Roles this role is a member of (`GRANT <role> TO <this>`), exactly: the renderer revokes any other
+   * membership. `rds_iam` is not listed here; it follows `iamAuth`.
+   */
+  readonly memberOf: readonly string[];
 }
 
 /** `ALTER DEFAULT PRIVILEGES FOR ROLE <owner> IN SCHEMA <schema> GRANT <privileges> ON <objectType>`. */
@@ -127,6 +136,34 @@ export function validateAccessModelInput(i: AccessModelInput): string[] {
       `appRoleName: the three role names must differ (got ${roles.join(", ")}). Give each its own name.`,
     );
   }
+  for (const [arg, v] of names.slice(2)) {
+    // The monitoring role is the function's own (CONNECT + pg_monitor); a config role with its name would
+    // merge the two and hand pg_monitor to an application role, or table grants to the monitor.
+    if (v === MONITOR_ROLE.name) {
+      problems.push(
+        `${arg}: "${v}" is the monitoring role's name (spec/databaseOps.ts MONITOR_ROLE). Pick another name.`,
+      );
+    }
+    // `<role>_clone` is the second login of an alternating-users role; a role named like one would be
+    // taken for a clone by rotation.
+    if (v.endsWith(CLONE_SUFFIX)) {
+      problems.push(
+        `${arg}: "${v}" ends with "${CLONE_SUFFIX}", the suffix of the rotation's second login. Pick a name without it.`,
+      );
+    }
+  }
+  for (const [arg, v] of [
+    ["appRoleName", i.appRoleName],
+    ["analyticsRoleName", i.analyticsRoleName],
+  ] as const) {
+    // PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1,
+    // https://www.postgresql.org/docs/16/sql-syntax-lexical.html): a longer clone name would be cut.
+    if (v.length + CLONE_SUFFIX.length > 63) {
+      problems.push(
+        `${arg}: "${v}" is ${v.length} characters; its rotation clone "${v}${CLONE_SUFFIX}" would exceed PostgreSQL's 63. Use at most ${63 - CLONE_SUFFIX.length}.`,
+      );
+    }
+  }
   const limits: [string, number][] = [
     ["ownerConnectionLimit", i.ownerConnectionLimit],
     ["appConnectionLimit", i.appConnectionLimit],
@@ -179,8 +216,17 @@ export function accessModel(i: AccessModelInput): AccessModel {
     name: string,
     kind: RoleKind,
     connectionLimit: number,
-    rest: Omit<RoleModel, "name" | "kind" | "login" | "connectionLimit" | "iamAuth">,
-  ): RoleModel => ({ name, kind, login: true, connectionLimit, iamAuth: iam.has(name), ...rest });
+    rest: Omit<RoleModel, "name" | "kind" | "login" | "connectionLimit" | "iamAuth" | "memberOf"> &
+      Partial<Pick<RoleModel, "memberOf">>,
+  ): RoleModel => ({
+    name,
+    kind,
+    login: true,
+    connectionLimit,
+    iamAuth: iam.has(name),
+    memberOf: [],
+    ...rest,
+  });
 
   const roles: RoleModel[] = [
     // The owner gets no table grants: it owns the schema and every table it creates.
@@ -206,6 +252,23 @@ export function accessModel(i: AccessModelInput): AccessModel {
       tablePrivileges: READ_TABLE,
       sequencePrivileges: [],
     }),
+    // The database operations function's monitoring sign-in: CONNECT to run the guide's queries, and
+    // pg_monitor to read pg_stat_activity of every session and the sizes
+    // (https://www.postgresql.org/docs/16/predefined-roles.html). No schema, table or sequence privilege:
+    // it reads no row of application data. Always a password role (the function reads its secret).
+    {
+      name: MONITOR_ROLE.name,
+      kind: "monitor",
+      login: true,
+      connectionLimit: MONITOR_ROLE.connectionLimit,
+      iamAuth: false,
+      settings: {},
+      databasePrivileges: ["CONNECT"],
+      schemaPrivileges: [],
+      tablePrivileges: [],
+      sequencePrivileges: [],
+      memberOf: ["pg_monitor"],
+    },
   ];
 
   // The guide's `GRANT ... ON ALL TABLES IN SCHEMA public` covers only tables that exist at that moment;
@@ -246,3 +309,13 @@ export function accessModel(i: AccessModelInput): AccessModel {
 
 /** Roles that log in with a password (not IAM): they get a generated password and a rotated secret. */
 export const passwordRoles = (m: AccessModel): RoleModel[] => m.roles.filter((r) => !r.iamAuth);
+
+/**
+ * Password role name → kind: the database operations function's `DB_ROLE_KINDS`. Rotation events carry
+ * only a secret id, so this is how rotation knows which secrets it manages and which scheme each follows.
+ */
+export const passwordRoleKinds = (m: AccessModel): Record<string, RoleKind> =>
+  Object.fromEntries(passwordRoles(m).map((r) => [r.name, r.kind]));
+
+/** `app_user` → `app_user_clone`: the second login of an alternating-users role. */
+export const cloneName = (role: string): string => `${role}${CLONE_SUFFIX}`;

@@ -1,12 +1,13 @@
 /**
  * Renders the access model as idempotent SQL: running it twice leaves the database exactly as running it
- * once. The local twin applies it; the integration tests prove it on a real PostgreSQL 16. The
- * @pulumi/postgresql resources in `DatabaseAccess` express the same model (a unit test compares them).
+ * once. The database operations function applies it on RDS (functions/dbops/apply.ts) and the local twin
+ * applies it locally; the integration tests prove it on a real PostgreSQL 16.
  *
  * Run it connected to `model.database` as a role that may create roles and extensions (the RDS master
  * user, a member of rds_superuser; locally the twin's bootstrap superuser).
  */
-import type { AccessModel, RoleModel } from "./accessModel";
+import { ROTATION_STRATEGY } from "../../spec/databaseOps";
+import { type AccessModel, cloneName, type RoleModel } from "./accessModel";
 import { isScramVerifier } from "./scram";
 
 /** `"name"`, with embedded quotes doubled. */
@@ -24,30 +25,103 @@ export interface RenderOptions {
   readonly transaction?: boolean;
 }
 
+/** Every attribute stated, so a role someone altered by hand is put back. */
+const attributes = (name: string, connectionLimit: number): string =>
+  `ALTER ROLE ${ident(name)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT CONNECTION LIMIT ${connectionLimit};`;
+
+const createIfMissing = (name: string): string =>
+  `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(name)}) THEN CREATE ROLE ${ident(name)}; END IF; END $$;`;
+
+/**
+ * `ALTER ROLE ... WITH PASSWORD '<verifier>'`. Only a SCRAM verifier is accepted: PostgreSQL stores a
+ * string that already is one as-is, so the password never appears in the statement text that
+ * `log_statement = mod` logs.
+ */
+export function passwordStatement(role: string, verifier: string, arg = `passwordVerifiers.${role}`): string {
+  if (!isScramVerifier(verifier)) {
+    throw new Error(
+      `${arg}: is not a SCRAM-SHA-256 verifier. Pass scramVerifier(password); a plain password would be written to the server log.`,
+    );
+  }
+  return `ALTER ROLE ${ident(role)} WITH PASSWORD ${literal(verifier)};`;
+}
+
+/**
+ * Session defaults, exactly: `RESET ALL` first, because an ordinary role may set its own defaults
+ * (`ALTER ROLE <self> SET ...`, https://www.postgresql.org/docs/16/sql-alterrole.html), e.g. analytics
+ * switching off its read-only default; re-applying the model puts them back. Inside the script's
+ * transaction nobody sees the moment in between.
+ */
+const settingStatements = (name: string, settings: Readonly<Record<string, string>>): string[] => [
+  `ALTER ROLE ${ident(name)} RESET ALL;`,
+  ...Object.entries(settings).map(([k, v]) => `ALTER ROLE ${ident(name)} SET ${ident(k)} = ${literal(v)};`),
+];
+
+/**
+ * Memberships, exactly: GRANT each listed role (a repeated GRANT of a membership is a no-op with a
+ * NOTICE), then REVOKE every other membership the role holds, naming the grantor each was recorded with
+ * (PostgreSQL 16 records a grantor per membership and REVOKE removes only the one whose grantor matches,
+ * https://www.postgresql.org/docs/16/sql-revoke.html). Same REVOKE-then-GRANT exactness as privileges.
+ */
+function membershipStatements(member: string, memberOf: readonly string[], iamAuth = false): string[] {
+  const all = iamAuth ? ["rds_iam", ...memberOf] : memberOf;
+  const keep = `ARRAY[${all.map(literal).join(", ")}]::text[]`;
+  return [
+    ...(iamAuth ? [`GRANT rds_iam TO ${ident(member)};`] : []),
+    ...memberOf.map((g) => `GRANT ${ident(g)} TO ${ident(member)};`),
+    `DO $$ DECLARE g record; BEGIN FOR g IN SELECT r.rolname AS granted, gr.rolname AS grantor FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles gr ON gr.oid = m.grantor WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = ${literal(member)}) AND r.rolname <> ALL (${keep}) LOOP EXECUTE format('REVOKE %I FROM %I GRANTED BY %I', g.granted, ${literal(member)}, g.grantor); END LOOP; END $$;`,
+  ];
+}
+
 function roleStatements(r: RoleModel, verifiers: Readonly<Record<string, string>>): string[] {
   const n = ident(r.name);
-  const out = [
-    `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(r.name)}) THEN CREATE ROLE ${n}; END IF; END $$;`,
-    // Every attribute stated, so a role someone altered by hand is put back.
-    `ALTER ROLE ${n} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT CONNECTION LIMIT ${r.connectionLimit};`,
-  ];
+  const out = [createIfMissing(r.name), attributes(r.name, r.connectionLimit)];
   if (r.iamAuth) {
     // An IAM role has no password at all: only a fresh IAM token opens a session.
-    out.push(`ALTER ROLE ${n} WITH PASSWORD NULL;`, `GRANT rds_iam TO ${n};`);
+    out.push(`ALTER ROLE ${n} WITH PASSWORD NULL;`);
   } else {
     const v = verifiers[r.name];
-    if (v !== undefined) {
-      if (!isScramVerifier(v)) {
-        throw new Error(
-          `passwordVerifiers.${r.name}: is not a SCRAM-SHA-256 verifier. Pass scramVerifier(password); a plain password would be written to the server log.`,
-        );
-      }
-      out.push(`ALTER ROLE ${n} WITH PASSWORD ${literal(v)};`);
-    }
+    if (v !== undefined) out.push(passwordStatement(r.name, v));
   }
-  for (const [k, v] of Object.entries(r.settings))
-    out.push(`ALTER ROLE ${n} SET ${ident(k)} = ${literal(v)};`);
+  out.push(...settingStatements(r.name, r.settings));
+  out.push(...membershipStatements(r.name, r.memberOf, r.iamAuth));
   return out;
+}
+
+/** True for the roles that rotate as two logins, `<role>` and `<role>_clone` (spec/databaseOps.ts). */
+export const alternatesUsers = (r: RoleModel): boolean => ROTATION_STRATEGY[r.kind] === "alternating-users";
+
+export interface CloneOptions {
+  /** Set the clone's password to this SCRAM verifier (rotation's setSecret); otherwise it keeps its own. */
+  readonly verifier?: string;
+}
+
+/**
+ * Creates or aligns `<role>_clone`, the second login of an alternating-users role: the same attributes and
+ * connection limit, the same session defaults (they belong to the login role, not to what it inherits),
+ * and membership in `<role>` with INHERIT (the clone has the INHERIT attribute, so in PostgreSQL 16 the
+ * grant's INHERIT option defaults to true, https://www.postgresql.org/docs/16/sql-grant.html): every
+ * privilege, default privilege and RLS policy granted to `<role>` applies to the clone. Tables the owner
+ * creates later reach the clone through `<role>`'s default privileges. No transaction of its own: the
+ * caller wraps it.
+ */
+export function cloneStatements(r: RoleModel, opts: CloneOptions = {}): string[] {
+  if (!alternatesUsers(r)) {
+    throw new Error(
+      `role: "${r.name}" (${r.kind}) rotates as a ${ROTATION_STRATEGY[r.kind]}; only alternating-users roles have a clone.`,
+    );
+  }
+  if (r.iamAuth) {
+    throw new Error(`role: "${r.name}" signs in with IAM and has no password to rotate; it has no clone.`);
+  }
+  const c = cloneName(r.name);
+  return [
+    createIfMissing(c),
+    attributes(c, r.connectionLimit),
+    ...(opts.verifier === undefined ? [] : [passwordStatement(c, opts.verifier, "verifier")]),
+    ...settingStatements(c, r.settings),
+    ...membershipStatements(c, [r.name]),
+  ];
 }
 
 /** The SQL statements for the model, in order. */
@@ -66,8 +140,8 @@ export function accessStatements(m: AccessModel, opts: RenderOptions = {}): stri
 
   for (const r of m.roles) {
     const n = ident(r.name);
-    // REVOKE ALL then GRANT: the role ends with exactly the model's privileges, like @pulumi/postgresql's
-    // Grant (which also revokes what it does not list).
+    // REVOKE ALL then GRANT: the role ends with exactly the model's privileges, whatever was granted by
+    // hand in between.
     s.push(`REVOKE ALL ON DATABASE ${db} FROM ${n};`);
     if (r.databasePrivileges.length > 0)
       s.push(`GRANT ${r.databasePrivileges.join(", ")} ON DATABASE ${db} TO ${n};`);

@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 
 export interface RoleSecretArgs {
   /** The PostgreSQL role (the secret's `username`). */
@@ -14,35 +13,43 @@ export interface RoleSecretArgs {
   readonly port: pulumi.Input<number>;
   readonly database: string;
   /**
-   * The role logs in with IAM tokens (member of rds_iam): no password is generated or stored, and
-   * nothing rotates. The secret still describes the connection (username, host, port, dbname).
+   * The role logs in with IAM tokens (member of rds_iam): it never gets a password and nothing rotates.
+   * The secret still describes the connection (username, host, port, dbname).
    * @default false
    */
   readonly iamAuth?: boolean;
-  /** ARN of the master secret (`masterarn`): the alternating-users rotation function signs in with it. */
-  readonly masterSecretArn?: pulumi.Input<string>;
   /** Days Secrets Manager keeps a deleted secret recoverable. @default 30 */
   readonly recoveryWindowInDays?: number;
   readonly protect?: boolean;
   readonly tags?: Record<string, string>;
 }
 
-/** Password length: 40 alphanumerics, ~238 bits, no characters that need escaping in URLs or SQL. */
-export const PASSWORD_LENGTH = 40;
+/** The first version Pulumi writes: where to connect and as whom, never a password. */
+export function roleSecretString(
+  roleName: string,
+  host: string,
+  port: number,
+  database: string,
+): Record<string, unknown> {
+  return { username: roleName, engine: "postgres", host, port, dbname: database };
+}
 
 /**
- * A login role's credentials in Secrets Manager, in the JSON shape RDS Proxy and the AWS rotation
- * functions read: `{username, password, engine, host, port, dbname, masterarn}`.
+ * A login role's secret in Secrets Manager, in the JSON shape RDS Proxy and rotation read:
+ * `{username, password, engine, host, port, dbname}`.
  *
- * Pulumi writes the first version only: `ignoreChanges` on the secret string lets rotation (see
- * `RotationFunction.rotate`) own the password afterwards, so the next `pulumi up` does not put the old
- * one back. The flip side: a changed host or port is not written either; replace the secret then.
+ * Pulumi never holds the password. It writes the first version WITHOUT one (`{username, engine, host,
+ * port, dbname}`); the database operations function (functions/dbops) generates the password inside the
+ * VPC on its first `apply`, sends PostgreSQL only its SCRAM verifier, and puts a new version; rotation
+ * (the same function) owns every version after that. `ignoreChanges` on the secret string keeps
+ * `pulumi up` from writing the password-less version back over theirs. The flip side: a changed host or
+ * port is not written either; the function's next `apply` rewrites those fields.
  */
 export class RoleSecret extends pulumi.ComponentResource {
   readonly secretArn: pulumi.Output<string>;
   readonly secretName: pulumi.Output<string>;
-  /** The initial password (secret); undefined for IAM roles. */
-  readonly password?: pulumi.Output<string>;
+  /** The version Pulumi wrote (the function's `apply` must run after it exists). */
+  readonly initialVersion: aws.secretsmanager.SecretVersion;
 
   constructor(name: string, args: RoleSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("verscienta:postgres:RoleSecret", name, {}, opts);
@@ -65,38 +72,19 @@ export class RoleSecret extends pulumi.ComponentResource {
       { parent: this, protect: args.protect },
     );
 
-    let password: pulumi.Output<string> | undefined;
-    if (!args.iamAuth) {
-      password = new random.RandomPassword(
-        `${name}-password`,
-        { length: PASSWORD_LENGTH, special: false, minLower: 4, minUpper: 4, minNumeric: 4 },
-        { parent: this, additionalSecretOutputs: ["result"] },
-      ).result;
-    }
-
     const secretString = pulumi
-      .all([args.host, args.port, password, args.masterSecretArn])
-      .apply(([host, port, pw, masterarn]) =>
-        JSON.stringify({
-          username: args.roleName,
-          ...(pw === undefined ? {} : { password: pw }),
-          engine: "postgres",
-          host,
-          port,
-          dbname: args.database,
-          ...(masterarn === undefined || args.iamAuth ? {} : { masterarn }),
-        }),
-      );
-    new aws.secretsmanager.SecretVersion(
+      .all([args.host, args.port])
+      .apply(([host, port]) => JSON.stringify(roleSecretString(args.roleName, host, port, args.database)));
+    this.initialVersion = new aws.secretsmanager.SecretVersion(
       `${name}-version`,
+      // Secret although it holds no password: it names the host of a PHI database.
       { secretId: secret.id, secretString: pulumi.secret(secretString) },
-      // Rotation writes new versions; without this, `pulumi up` would restore the first password.
+      // The function and rotation write later versions; without this `pulumi up` would drop the password.
       { parent: this, ignoreChanges: ["secretString"] },
     );
 
     this.secretArn = secret.arn;
     this.secretName = secret.name;
-    this.password = password === undefined ? undefined : pulumi.secret(password);
     this.registerOutputs({ secretArn: this.secretArn });
   }
 }

@@ -16,6 +16,7 @@ import {
   OPTIONAL_KEYS,
   type PlatformConfig,
   prodRefusals,
+  REMOVED_KEYS,
   relaxationsOf,
 } from "../../spec/keys";
 import { fromString } from "../../spec/schemas";
@@ -128,7 +129,8 @@ export function parseConfig(
   const add: Add = (key, value, message) => problems.push({ key, value, message });
 
   for (const key of Object.keys(raw))
-    if (!(key in KEYS)) {
+    if (Object.hasOwn(REMOVED_KEYS, key)) add(key, fromString(raw[key]), REMOVED_KEYS[key]);
+    else if (!(key in KEYS)) {
       const hint = closest(key);
       add(
         key,

@@ -161,17 +161,6 @@ export const pgauditExtensionNeedsLibrary: Rule = ({ v, add }) => {
     );
 };
 
-export const tunnelHostWithPort: Rule = ({ v, add }) => {
-  if ((v.databaseTunnelHost === undefined) !== (v.databaseTunnelPort === undefined))
-    add(
-      v.databaseTunnelHost === undefined ? "databaseTunnelHost" : "databaseTunnelPort",
-      undefined,
-      "must be set together with " +
-        (v.databaseTunnelHost === undefined ? "databaseTunnelPort" : "databaseTunnelHost") +
-        " (the local end of an SSM or bastion tunnel).",
-    );
-};
-
 export const pgbouncerImagePinned: Rule = ({ v, add }) => {
   if (v.pooler === "pgbouncer" && v.pgbouncerImage === undefined)
     add(
@@ -260,7 +249,6 @@ export const RULES: readonly Rule[] = [
   distinctRoleNames,
   iamRolesAreStackRoles,
   pgauditExtensionNeedsLibrary,
-  tunnelHostWithPort,
   pgbouncerImagePinned,
   pgbouncerMinPoolWithinDefault,
   pooledRoleWithPassword,

@@ -27,4 +27,6 @@ export const T = {
   backupVaultLock: "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
   backupVaultPolicy: "aws:backup/vaultPolicy:VaultPolicy",
   ssmParameter: "aws:ssm/parameter:Parameter",
+  lambdaFunction: "aws:lambda/function:Function",
+  postgresqlProvider: "pulumi:providers:postgresql",
 } as const;

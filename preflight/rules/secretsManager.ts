@@ -1,7 +1,7 @@
 /** AWS Secrets Manager: what Lambda rotation needs to reach the service. */
 import type { PlanRule } from "../types";
 import { endpointFor, isolatedVpc } from "./network";
-import { ofType, str, T } from "./util";
+import { list, num, obj, ofType, regionOf, str, T } from "./util";
 
 export const rotationLambdaEndpoint: PlanRule = {
   id: "secretsManager.rotation.endpoint",
@@ -23,4 +23,41 @@ export const rotationLambdaEndpoint: PlanRule = {
           "rotates with a Lambda function in a VPC without internet access and without a secretsmanager endpoint; every rotation will fail.",
       }));
   },
+};
+
+export const rotationDays: PlanRule = {
+  id: "secretsManager.rotation.days",
+  level: "plan",
+  title: "A rotation schedule's automaticallyAfterDays is 1–1000",
+  source: {
+    title: "AWS Secrets Manager API Reference, RotationRulesType (AutomaticallyAfterDays: 1 to 1000)",
+    url: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotationRulesType.html",
+  },
+  fix: "Set appPasswordRotationDays (and masterPasswordRotationDays) between 1 and 1000.",
+  check: (rs) =>
+    ofType(rs, T.secretRotation).flatMap((r) => {
+      const d = num(obj(r.inputs.rotationRules).automaticallyAfterDays);
+      return d !== undefined && (d < 1 || d > 1000)
+        ? [{ resource: r, message: `automaticallyAfterDays ${d} is outside 1–1000.` }]
+        : [];
+    }),
+};
+
+export const replicaRegion: PlanRule = {
+  id: "secretsManager.replica.region",
+  level: "plan",
+  title: "A secret's replica lives in another region than the secret",
+  source: {
+    title:
+      "AWS Secrets Manager API Reference, CreateSecret, AddReplicaRegions (a replica Region other than the secret's)",
+    url: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html",
+  },
+  fix: "Replicate to the DR region (drRegion), which differs from aws:region.",
+  check: (rs, ctx) =>
+    ofType(rs, "aws:secretsmanager/secret:Secret").flatMap((s) =>
+      list(s.inputs.replicas)
+        .map((x) => str(obj(x).region))
+        .filter((region) => region !== undefined && region === regionOf(s, ctx))
+        .map((region) => ({ resource: s, message: `replicates to ${region}, its own region.` })),
+    ),
 };

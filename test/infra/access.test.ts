@@ -1,60 +1,94 @@
-import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it, vi } from "vitest";
-import { accessStatements } from "../../components/postgres/accessSql";
-import { setStatements } from "../../components/postgres/roleSettings";
-import { MULTI_USER_ROTATION_APP } from "../../components/postgres/rotationFunction";
-import { isScramVerifier } from "../../components/postgres/scram";
-import { parseMasterSecret } from "../../infra/access";
+import { beforeAll, describe, expect, it } from "vitest";
+import { passwordRoles } from "../../components/postgres/accessModel";
+import { dbopsBundle } from "../../components/postgres/dbopsBundle";
+import { DBOPS_ENV } from "../../functions/dbops/contract";
 import { stackAccessModel } from "../../infra/accessModel";
 import { parseConfig } from "../../infra/config";
-import type { Registration } from "../../testing/mockCloud";
-import { ofType, one, type RunResult, runStack } from "../../testing/runProgram";
+import { DB_METRICS_SCHEDULE, MONITOR_ROLE } from "../../spec/databaseOps";
+import { MOCK_ACCOUNT, MOCK_VPC_WITHOUT_SECRETS_ENDPOINT, type Registration } from "../../testing/mockCloud";
+import { ofType, one, type RunResult, runStack, stackConfig } from "../../testing/runProgram";
 
 const SECRET = "aws:secretsmanager/secret:Secret";
 const VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
 const ROTATION = "aws:secretsmanager/secretRotation:SecretRotation";
-const ROLE = "postgresql:index/role:Role";
-const GRANT = "postgresql:index/grant:Grant";
-const DEFAULTS = "postgresql:index/defaultPrivileges:DefaultPrivileges";
-const EXTENSION = "postgresql:index/extension:Extension";
-const PROVIDER = "pulumi:providers:postgresql";
-const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
-const ROLES = ["verscienta_owner", "app_user", "analytics_readonly"];
+const FUNCTION = "aws:lambda/function:Function";
+const INVOCATION = "aws:lambda/invocation:Invocation";
+const PERMISSION = "aws:lambda/permission:Permission";
+const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const ROLES = ["verscienta_owner", "app_user", "analytics_readonly", MONITOR_ROLE.name];
+const FN = "verscienta-dev-dbops";
 
 let dev: RunResult;
-let tunnel: RunResult;
-let unmanaged: RunResult;
+let prod: RunResult;
 let iam: RunResult;
-const warnings: string[] = [];
 beforeAll(async () => {
   dev = await runStack({ stack: "dev" });
-  tunnel = await runStack({
-    stack: "dev",
-    config: { databaseTunnelHost: "localhost", databaseTunnelPort: 15432 },
-  });
-  const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(async (m: string) => {
-    warnings.push(m);
-  });
-  unmanaged = await runStack({ stack: "dev", config: { manageDatabaseObjects: false } });
-  warn.mockRestore();
+  prod = await runStack({ stack: "prod" });
   iam = await runStack({ stack: "dev", config: { iamAuthRoles: ["analytics_readonly"] } });
-  for (const r of [dev, tunnel, unmanaged, iam]) expect(r.error).toBeUndefined();
+  for (const r of [dev, prod, iam]) expect(r.error).toBeUndefined();
 });
 
-const rotationSgId = () =>
-  (
-    one(dev, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack", "-rotation-app").inputs
-      .parameters as Record<string, string>
-  ).vpcSecurityGroupIds;
-const keyArn = (r: RunResult) => one(r, "aws:kms/key:Key", "verscienta-dev-key").state.arn as string;
-const dbAddress = (r: RunResult) => one(r, "aws:rds/instance:Instance", "-instance").state.address as string;
+const keyArn = (r: RunResult) => one(r, "aws:kms/key:Key", `verscienta-${r.stack}-key`).state.arn as string;
+const instance = (r: RunResult) => one(r, "aws:rds/instance:Instance", "-instance");
 const masterSecretArn = (r: RunResult) =>
-  (one(r, "aws:rds/instance:Instance", "-instance").state.masterUserSecrets as { secretArn: string }[])[0]
-    .secretArn;
+  (instance(r).state.masterUserSecrets as { secretArn: string }[])[0].secretArn;
+const secretArn = (r: RunResult, role: string) => one(r, SECRET, `-${role}-secret`).state.arn as string;
+const columnKeyArn = (r: RunResult) => one(r, SECRET, "-column-key-secret").state.arn as string;
+const fnSg = (r: RunResult) => one(r, "aws:ec2/securityGroup:SecurityGroup", "-dbops-sg");
+/** A security group's id, as AWS answers it (the last part of its ARN). */
+const sgId = (reg: Registration) => String(reg.state.arn).split("/").pop();
+const byUrn = (r: RunResult, urn: string) => r.registrations.find((x) => x.urn === urn);
+/** The stack file's project keys, bare, as parseConfig takes them. */
+const bareConfig = (stack: string, extra: Record<string, string> = {}) => ({
+  ...Object.fromEntries(
+    Object.entries(stackConfig(stack))
+      .filter(([k]) => k.startsWith("verscienta-postgres:"))
+      .map(([k, v]) => [k.slice("verscienta-postgres:".length), v]),
+  ),
+  ...extra,
+});
+const applyInput = (r: RunResult) => JSON.parse(String(one(r, INVOCATION, "-dbops-apply").inputs.input));
+
+describe("the issue's acceptance: no PostgreSQL provider, no master password, objects still created", () => {
+  it.each(["dev", "prod"])("the default %s plan has no PostgreSQL provider or resource", (stack) => {
+    const r = stack === "dev" ? dev : prod;
+    expect(r.registrations.filter((x) => x.type.includes("postgresql"))).toEqual([]);
+    expect(r.registrations.filter((x) => x.type.startsWith("pulumi-nodejs:dynamic"))).toEqual([]);
+    expect(r.cloud.calls.map((c) => c.token)).not.toContain(
+      "aws:secretsmanager/getSecretVersion:getSecretVersion",
+    );
+  });
+
+  it.each(["dev", "prod"])("no resource input of the %s plan holds a password field", (stack) => {
+    const r = stack === "dev" ? dev : prod;
+    const text = JSON.stringify(r.registrations.map((x) => x.inputs));
+    expect(text).not.toMatch(/\\?"password\\?"\s*:/i);
+    expect(r.registrations.filter((x) => x.type.startsWith("random:index/randomPassword"))).toEqual([]);
+    for (const v of ofType(r, VERSION))
+      expect(JSON.parse(String(v.inputs.secretString))).not.toHaveProperty("password");
+  });
+
+  it.each(["dev", "prod"])(
+    "the %s plan still creates the in-database objects: the Invocation carries the model",
+    (stack) => {
+      const r = stack === "dev" ? dev : prod;
+      const cfg = parseConfig(bareConfig(stack), "us-east-1", stack);
+      const event = applyInput(r);
+      expect(event.action).toBe("apply");
+      expect(event.model).toEqual(JSON.parse(JSON.stringify(stackAccessModel(cfg))));
+      expect(r.outputs.databaseObjectsApplied).toMatchObject({
+        database: "verscienta_health",
+        rolesCreated: ROLES,
+        columnKeyInitialised: true,
+      });
+    },
+  );
+});
 
 describe("role secrets", () => {
-  it("keeps one secret per role, named <stack>/postgres/<role>, encrypted with the stack's key, recoverable 30 days", () => {
-    const secrets = ofType(dev, SECRET).filter((s) => String(s.inputs.name).includes("/postgres/"));
+  it("keeps one secret per role, monitor included, named <stack>/postgres/<role>, stack key, recoverable 30 days", () => {
+    const secrets = ofType(dev, SECRET).filter((s) => /\/postgres\/(?!column)/.test(String(s.inputs.name)));
     expect(secrets.map((s) => s.inputs.name).sort()).toEqual(
       ROLES.map((r) => `verscienta-dev/postgres/${r}`).sort(),
     );
@@ -64,403 +98,350 @@ describe("role secrets", () => {
     }
   });
 
-  it("stores the JSON RDS Proxy and the rotation function read, as a secret, and lets rotation own it", () => {
+  it("writes {username, engine, host, port, dbname} only, as a secret, and leaves later versions to the function", () => {
     const v = one(dev, VERSION, "app_user-version");
     expect(v.secretInputs).toContain("secretString");
     expect(v.ignoreChanges).toEqual(["secretString"]);
-    const json = JSON.parse(String(v.inputs.secretString));
-    expect(Object.keys(json).sort()).toEqual([
-      "dbname",
-      "engine",
-      "host",
-      "masterarn",
-      "password",
-      "port",
-      "username",
-    ]);
-    expect(json).toMatchObject({
+    expect(JSON.parse(String(v.inputs.secretString))).toEqual({
       username: "app_user",
       engine: "postgres",
-      host: dbAddress(dev),
+      host: instance(dev).state.address,
       port: 5432,
       dbname: "verscienta_health",
-      masterarn: masterSecretArn(dev),
     });
-    expect(json.password).toBe(
-      one(dev, "random:index/randomPassword:RandomPassword", "app_user-password").state.result,
-    );
   });
 
-  it("generates 40-character alphanumeric passwords kept secret", () => {
-    const pw = ofType(dev, "random:index/randomPassword:RandomPassword");
-    expect(pw).toHaveLength(3);
-    for (const p of pw) {
-      expect(p.inputs).toMatchObject({ length: 40, special: false });
-      expect(p.additionalSecretOutputs).toContain("result");
-    }
+  it("protects the secrets in prod", () => {
+    for (const role of ROLES) expect(one(prod, SECRET, `-${role}-secret`).protect).toBe(true);
+    expect(one(dev, SECRET, "-app_user-secret").protect).toBe(false);
   });
 
-  it("exports the secret ARNs per role, not the values, and no password reaches any output", () => {
+  it("exports the secret ARNs per role and the function's result, never a value", () => {
     const arns = dev.outputs.roleSecretArns as Record<string, string>;
     expect(Object.keys(arns).sort()).toEqual([...ROLES].sort());
-    expect(arns.app_user).toBe(one(dev, SECRET, "app_user-secret").state.arn);
-    const text = JSON.stringify(dev.outputs);
-    expect(text).not.toContain("mock-master-password");
-    for (const v of ofType(dev, VERSION)) {
-      expect(text).not.toContain(JSON.parse(String(v.inputs.secretString)).password);
-    }
+    expect(arns.app_user).toBe(secretArn(dev, "app_user"));
+    expect(dev.outputs.columnEncryptionKeySecretArn).toBe(columnKeyArn(dev));
+    expect(dev.outputs.databaseOpsFunctionName).toBe(FN);
   });
 });
 
-describe("postgresql provider", () => {
-  it("connects to the RDS address with TLS, as a non-superuser, pinned to the engine major version", () => {
-    const p = one(dev, PROVIDER, "-postgres");
-    expect(p.inputs).toMatchObject({
-      host: dbAddress(dev),
-      port: "5432",
-      database: "verscienta_health",
-      username: "verscienta_admin",
-      sslmode: "require",
-      superuser: "false",
-      expectedVersion: "16",
+describe("the column-encryption key's secret", () => {
+  it("is encrypted with the stack key, recoverable 30 days, and has no version from Pulumi", () => {
+    const s = one(dev, SECRET, "-column-key-secret");
+    expect(s.inputs).toMatchObject({
+      name: "verscienta-dev/postgres/column-encryption-key",
+      kmsKeyId: keyArn(dev),
+      recoveryWindowInDays: 30,
     });
-    expect(p.secretInputs).toContain("password");
+    expect(ofType(dev, VERSION).filter((v) => v.inputs.secretId === columnKeyArn(dev))).toEqual([]);
   });
 
-  it("goes through the tunnel when databaseTunnelHost/Port are set", () => {
-    expect(one(tunnel, PROVIDER, "-postgres").inputs).toMatchObject({ host: "localhost", port: "15432" });
+  it("is replicated to the DR region with the DR key, and protected in prod", () => {
+    const s = one(prod, SECRET, "-column-key-secret");
+    const drKey = ofType(prod, "aws:kms/key:Key").find((k) => k.region === "us-west-2");
+    expect(s.inputs.replicas).toEqual([{ region: "us-west-2", kmsKeyId: drKey?.state.arn }]);
+    expect(s.protect).toBe(true);
   });
 
-  it("reads the master credentials from the RDS-managed secret", () => {
-    const call = dev.cloud.calls.find(
-      (c) => c.token === "aws:secretsmanager/getSecretVersion:getSecretVersion",
-    );
-    expect(call?.inputs.secretId).toBe(masterSecretArn(dev));
-    expect(parseMasterSecret('{"username":"u","password":"p"}')).toEqual({ username: "u", password: "p" });
-  });
-
-  it("fails when the master secret is not the RDS-managed JSON", () => {
-    expect(() => parseMasterSecret("nope")).toThrow(/masterSecretArn: the master secret is not JSON/);
-    expect(() => parseMasterSecret('{"user":"x"}')).toThrow(/no username\/password/);
+  it("has no replica when DR is off", async () => {
+    const r = await runStack({ stack: "dev", config: { drEnabled: false } });
+    expect(r.error).toBeUndefined();
+    expect(one(r, SECRET, "-column-key-secret").inputs.replicas).toBeUndefined();
   });
 });
 
-describe("roles in the database", () => {
-  it("creates every role as a non-superuser login with its connection limit and no CREATEDB/CREATEROLE", () => {
-    const limits: Record<string, number> = { verscienta_owner: 5, app_user: 100, analytics_readonly: 10 };
-    for (const [role, limit] of Object.entries(limits)) {
-      const r = one(dev, ROLE, `-role-${role}`);
-      expect(r.inputs).toMatchObject({
-        name: role,
-        login: true,
-        connectionLimit: limit,
-        superuser: false,
-        createDatabase: false,
-        createRole: false,
-        replication: false,
-        bypassRowLevelSecurity: false,
-      });
-    }
-  });
-
-  it("sends a SCRAM verifier, never the password, marks it secret, and does not fight rotation", () => {
-    const r = one(dev, ROLE, "-role-app_user");
-    expect(isScramVerifier(String(r.inputs.password))).toBe(true);
-    const plain = JSON.parse(String(one(dev, VERSION, "app_user-version").inputs.secretString)).password;
-    expect(String(r.inputs.password)).not.toContain(plain);
-    expect(r.secretInputs).toContain("password");
-    expect(r.ignoreChanges).toEqual(["password"]);
-  });
-
-  it("gives IAM roles no password, no generated secret value and rds_iam membership", () => {
-    const r = one(iam, ROLE, "-role-analytics_readonly");
-    expect(r.inputs.password).toBeUndefined();
-    expect(r.inputs.roles).toEqual(["rds_iam"]);
-    const json = JSON.parse(String(one(iam, VERSION, "analytics_readonly-version").inputs.secretString));
-    expect(Object.keys(json).sort()).toEqual(["dbname", "engine", "host", "port", "username"]);
-    expect(ofType(iam, "random:index/randomPassword:RandomPassword")).toHaveLength(2);
-    expect(ofType(iam, ROTATION).map((x) => x.name)).not.toContain(
-      "verscienta-dev-analytics_readonly-rotation",
-    );
-  });
-});
-
-/** Normalises a grant-like record so Pulumi resources and SQL statements compare as sets. */
-const key = (...parts: (string | undefined)[]) => parts.map((p) => p ?? "").join("|");
-const privs = (p: unknown) => [...(p as string[])].sort().join(",");
-
-function fromPulumi(r: RunResult) {
-  const roles = ofType(r, ROLE)
-    .map((x: Registration) =>
-      key(String(x.inputs.name), String(x.inputs.connectionLimit), x.inputs.roles ? "iam" : "password"),
-    )
-    .sort();
-  const grants = ofType(r, GRANT)
-    .map((x) =>
-      key(
-        String(x.inputs.role).toUpperCase() === "PUBLIC" ? "PUBLIC" : String(x.inputs.role),
-        String(x.inputs.objectType),
-        privs(x.inputs.privileges),
-      ),
-    )
-    .sort();
-  const defaults = ofType(r, DEFAULTS)
-    .map((x) =>
-      key(
-        String(x.inputs.owner),
-        String(x.inputs.role),
-        String(x.inputs.schema),
-        String(x.inputs.objectType),
-        privs(x.inputs.privileges),
-      ),
-    )
-    .sort();
-  const extensions = ofType(r, EXTENSION).map((x) => String(x.inputs.name));
-  const schemaOwner = String(one(r, "postgresql:index/schema:Schema", "-schema-public").inputs.owner);
-  return { roles, grants, defaults, extensions, schemaOwner };
-}
-
-function fromSql(statements: string[]) {
-  const unq = (s: string) => s.replace(/^"|"$/g, "");
-  const roles: string[] = [];
-  const iamRoles = new Set(statements.flatMap((s) => /^GRANT rds_iam TO "(.+)";$/.exec(s)?.[1] ?? []));
-  for (const s of statements) {
-    const m = /^ALTER ROLE "(.+)" WITH LOGIN .* CONNECTION LIMIT (\d+);$/.exec(s);
-    if (m) roles.push(key(m[1], m[2], iamRoles.has(m[1]) ? "iam" : "password"));
-  }
-  const grants = new Map<string, string>();
-  for (const s of statements) {
-    const revokeAll = /^REVOKE ALL ON (DATABASE|SCHEMA) \S+ FROM (PUBLIC|"[^"]+");$/.exec(s);
-    if (revokeAll) grants.set(key(unq(revokeAll[2]), revokeAll[1].toLowerCase()), "");
-    const g =
-      /^GRANT ([A-Z, ]+) ON (DATABASE|SCHEMA|ALL TABLES IN SCHEMA|ALL SEQUENCES IN SCHEMA) \S+ TO "(.+)";$/.exec(
-        s,
-      );
-    if (g) {
-      const type = {
-        DATABASE: "database",
-        SCHEMA: "schema",
-        "ALL TABLES IN SCHEMA": "table",
-        "ALL SEQUENCES IN SCHEMA": "sequence",
-      }[g[2]] as string;
-      grants.set(key(g[3], type), privs(g[1].split(", ")));
-    }
-  }
-  const defaults = statements
-    .flatMap((s) => {
-      const m =
-        /^ALTER DEFAULT PRIVILEGES FOR ROLE "(.+)" IN SCHEMA "(.+)" GRANT ([A-Z, ]+) ON (TABLES|SEQUENCES) TO "(.+)";$/.exec(
-          s,
-        );
-      return m
-        ? [key(m[1], m[5], m[2], m[4] === "TABLES" ? "table" : "sequence", privs(m[3].split(", ")))]
-        : [];
-    })
-    .sort();
-  const extensions = statements.flatMap(
-    (s) => /^CREATE EXTENSION IF NOT EXISTS "(.+)" WITH SCHEMA/.exec(s)?.[1] ?? [],
-  );
-  const schemaOwner = statements.flatMap(
-    (s) => /^ALTER SCHEMA "public" OWNER TO "(.+)";$/.exec(s)?.[1] ?? [],
-  )[0];
-  return {
-    roles: roles.sort(),
-    grants: [...grants.entries()].map(([k, p]) => `${k}|${p}`).sort(),
-    defaults,
-    extensions,
-    schemaOwner,
-  };
-}
-
-describe("the @pulumi/postgresql resources express the same model as the SQL the twin applies", () => {
-  for (const [label, run] of [
-    ["default config", () => dev],
-    ["IAM analytics role", () => iam],
-  ] as const) {
-    it(`matches role by role, privilege by privilege (${label})`, () => {
-      const r = run();
-      const cfg = parseConfig(
-        Object.fromEntries(
-          Object.entries(r.config)
-            .filter(([k]) => k.startsWith("verscienta-postgres:"))
-            .map(([k, v]) => [k.replace("verscienta-postgres:", ""), v]),
-        ),
-        "us-east-1",
-        "dev",
-      );
-      const sql = fromSql(accessStatements(stackAccessModel(cfg)));
-      const pulumiSide = fromPulumi(r);
-      expect(pulumiSide).toEqual(sql);
-      // Pin the security-relevant core so a change on both sides still shows up here.
-      expect(sql.grants).toContain("PUBLIC|database|");
-      expect(sql.grants).toContain("PUBLIC|schema|");
-      expect(sql.grants).toContain("app_user|table|DELETE,INSERT,SELECT,UPDATE");
-      expect(sql.grants).toContain("app_user|sequence|SELECT,USAGE");
-      expect(sql.grants).toContain("analytics_readonly|table|SELECT");
-      expect(sql.defaults).toContain("verscienta_owner|app_user|public|table|DELETE,INSERT,SELECT,UPDATE");
-      expect(sql.defaults).toContain("verscienta_owner|analytics_readonly|public|table|SELECT");
-      expect(sql.extensions).toEqual([
-        "uuid-ossp",
-        "pgcrypto",
-        "cube",
-        "earthdistance",
-        "pg_stat_statements",
-      ]);
-      expect(sql.schemaOwner).toBe("verscienta_owner");
+describe("the database operations function", () => {
+  it("runs nodejs22.x on arm64 for 300 s with 256 MiB, in the database's subnets, with its own group", () => {
+    const f = one(dev, FUNCTION, "-dbops-function");
+    expect(f.inputs).toMatchObject({
+      name: FN,
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      timeout: 300,
+      memorySize: 256,
     });
-  }
+    expect(f.inputs.reservedConcurrentExecutions).toBeUndefined();
+    const subnets = one(dev, "aws:rds/subnetGroup:SubnetGroup", "-subnets").inputs.subnetIds;
+    expect(f.inputs.vpcConfig).toEqual({
+      subnetIds: subnets,
+      securityGroupIds: [sgId(fnSg(dev))],
+    });
+  });
 
-  it("applies the one thing the provider cannot express (role settings) with RoleSettings, and only that", () => {
-    const model = stackAccessModel(
-      parseConfig(
-        { environment: "dev", engineLifecycleSupport: "open-source-rds-extended-support-disabled" },
-        "us-east-1",
-        "dev",
-      ),
-    );
-    const settings = accessStatements(model, { transaction: false }).filter((s) => / SET "/.test(s));
-    expect(settings).toEqual([`ALTER ROLE "analytics_readonly" SET "default_transaction_read_only" = 'on';`]);
-    const dynamic = ofType(dev, DYNAMIC);
-    expect(dynamic.map((d) => d.name)).toEqual(["verscienta-dev-access-analytics_readonly-settings"]);
+  it("deploys the bundle built from functions/dbops", () => {
+    const trigger = one(dev, INVOCATION, "-dbops-apply").inputs.triggers as Record<string, string>;
+    expect(trigger.code).toBe(dbopsBundle().sha256);
+    expect(trigger.model).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("gets its database, secrets and CA through the environment, and no secret value", () => {
+    const env = (
+      one(dev, FUNCTION, "-dbops-function").inputs.environment as { variables: Record<string, string> }
+    ).variables;
+    expect(env).toEqual({
+      [DBOPS_ENV.host]: instance(dev).state.address,
+      [DBOPS_ENV.port]: "5432",
+      [DBOPS_ENV.database]: "verscienta_health",
+      [DBOPS_ENV.instanceIdentifier]: "verscienta-dev-db",
+      [DBOPS_ENV.masterSecretArn]: masterSecretArn(dev),
+      [DBOPS_ENV.monitorSecretArn]: secretArn(dev, MONITOR_ROLE.name),
+      [DBOPS_ENV.caBundle]: "/var/runtime/ca-cert.pem",
+      [DBOPS_ENV.roleKinds]: JSON.stringify({
+        verscienta_owner: "owner",
+        app_user: "app",
+        analytics_readonly: "analytics",
+        verscienta_monitor: "monitor",
+      }),
+    });
+  });
+
+  it("may reach only PostgreSQL on the database and HTTPS on the VPC's endpoints", () => {
+    const sg = fnSg(dev);
+    expect(sg.inputs.egress).toBeUndefined();
+    expect(sg.inputs.ingress).toBeUndefined();
+    const rules = ofType(dev, EGRESS).filter((e) => e.name.startsWith("verscienta-dev-dbops"));
+    const endpointsSg = sgId(one(dev, "aws:ec2/securityGroup:SecurityGroup", "-endpoints-sg"));
+    const dbSg = sgId(one(dev, "aws:ec2/securityGroup:SecurityGroup", "-db-sg"));
     expect(
-      setStatements(String(dynamic[0].inputs.role), dynamic[0].inputs.settings as Record<string, string>),
-    ).toEqual(settings);
-  });
-});
-
-describe("role settings (ALTER ROLE ... SET)", () => {
-  it("makes analytics_readonly's transactions read-only by default, after the role exists", () => {
-    const s = one(dev, DYNAMIC, "-analytics_readonly-settings");
-    expect(s.inputs.role).toBe("analytics_readonly");
-    expect(s.inputs.settings).toEqual({ default_transaction_read_only: "on" });
-    expect(s.dependencies).toContain(one(dev, ROLE, "-role-analytics_readonly").urn);
-    expect(s.parent).toBe(one(dev, "verscienta:postgres:DatabaseAccess", "-access").urn);
-    expect(ofType(iam, DYNAMIC).map((d) => d.inputs.settings)).toEqual([
-      { default_transaction_read_only: "on" },
+      rules.map((r) => [
+        r.inputs.fromPort,
+        r.inputs.toPort,
+        r.inputs.referencedSecurityGroupId,
+        r.inputs.cidrIpv4,
+      ]),
+    ).toEqual([
+      [5432, 5432, dbSg, undefined],
+      [443, 443, endpointsSg, undefined],
     ]);
   });
 
-  it("connects like the provider: RDS address, master user, the master password only as a secret", () => {
-    const s = one(dev, DYNAMIC, "-analytics_readonly-settings");
-    expect(s.inputs).toMatchObject({
-      host: dbAddress(dev),
-      port: 5432,
-      database: "verscienta_health",
-      username: "verscienta_admin",
-      password: "mock-master-password",
+  it("is admitted on the database's 5432 by the network's own rule", () => {
+    const rule = one(dev, INGRESS, "-dbops-db-from-function");
+    expect(rule.inputs).toMatchObject({
+      ipProtocol: "tcp",
+      fromPort: 5432,
+      toPort: 5432,
+      referencedSecurityGroupId: sgId(fnSg(dev)),
     });
-    expect(s.secretInputs).toEqual(["password"]);
-    expect(s.additionalSecretOutputs).toContain("password");
-    // Not in any other input, the serialized provider included.
-    const { password: _pw, ...rest } = s.inputs;
-    expect(JSON.stringify(rest)).not.toContain("mock-master-password");
   });
 
-  it("goes through the tunnel when databaseTunnelHost/Port are set", () => {
-    expect(one(tunnel, DYNAMIC, "-analytics_readonly-settings").inputs).toMatchObject({
-      host: "localhost",
-      port: 15432,
+  it("in an existing VPC sends HTTPS to the VPC's CIDR once its Secrets Manager endpoint is found", async () => {
+    const r = await runStack({
+      stack: "dev",
+      config: {
+        vpcId: "vpc-0123456789abcdef0",
+        privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+      },
     });
+    expect(r.error).toBeUndefined();
+    const https = ofType(r, EGRESS).find((e) => e.name === "verscienta-dev-dbops-to-endpoints");
+    expect(https?.inputs).toMatchObject({ fromPort: 443, toPort: 443, cidrIpv4: "10.0.0.0/16" });
+  });
+
+  it("fails when an existing VPC has no Secrets Manager endpoint, naming vpcId and the fix", async () => {
+    const r = await runStack({
+      stack: "dev",
+      config: {
+        vpcId: MOCK_VPC_WITHOUT_SECRETS_ENDPOINT,
+        privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+      },
+    });
+    expect(r.error?.message).toContain(
+      `vpcId: "${MOCK_VPC_WITHOUT_SECRETS_ENDPOINT}" has no available com.amazonaws.us-east-1.secretsmanager interface endpoint`,
+    );
+    expect(r.error?.message).toContain("with private DNS enabled");
+  });
+
+  it("writes to its own encrypted, retained log group, created before it", () => {
+    const g = one(dev, "aws:cloudwatch/logGroup:LogGroup", "-dbops-logs");
+    expect(g.inputs).toMatchObject({
+      name: `/aws/lambda/${FN}`,
+      kmsKeyId: keyArn(dev),
+      retentionInDays: 365,
+    });
+    expect(one(prod, "aws:cloudwatch/logGroup:LogGroup", "-dbops-logs").inputs.retentionInDays).toBe(2192);
+    expect(one(dev, FUNCTION, "-dbops-function").dependencies).toContain(g.urn);
   });
 });
 
-describe("rotation", () => {
-  it("rotates the RDS-managed master secret on the configured schedule, without a Lambda", () => {
-    const r = one(dev, ROTATION, "-master-rotation");
-    expect(r.inputs.secretId).toBe(masterSecretArn(dev));
-    expect(r.inputs.rotationRules).toEqual({ automaticallyAfterDays: 30 });
-    expect(r.inputs.rotationLambdaArn).toBeUndefined();
-    const custom = runStack({ stack: "dev", config: { masterPasswordRotationDays: 7 } });
-    return custom.then((c) =>
-      expect(one(c, ROTATION, "-master-rotation").inputs.rotationRules).toEqual({
-        automaticallyAfterDays: 7,
-      }),
+describe("the function's role", () => {
+  const trust = () =>
+    JSON.parse(String(one(dev, "aws:iam/role:Role", "-dbops-role").inputs.assumeRolePolicy));
+  const policy = () => JSON.parse(String(one(dev, "aws:iam/policy:Policy", "-dbops-policy").inputs.policy));
+
+  it("is assumed by Lambda on behalf of this account only", () => {
+    expect(trust().Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "lambda.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT } },
+      },
+    ]);
+  });
+
+  it("has managed policies only: AWS's ENI policy and its own", () => {
+    expect(ofType(dev, "aws:iam/rolePolicy:RolePolicy")).toEqual([]);
+    const attached = ofType(dev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+      .filter((a) => a.name.startsWith("verscienta-dev-dbops"))
+      .map((a) => a.inputs.policyArn);
+    expect(attached).toEqual([
+      "arn:aws:iam::aws:policy/service-role/AWSLambdaENIManagementAccess",
+      one(dev, "aws:iam/policy:Policy", "-dbops-policy").state.arn,
+    ]);
+  });
+
+  it("names every resource: its log group, the master secret (read), the role and column-key secrets, the key via Secrets Manager", () => {
+    const logArn = one(dev, "aws:cloudwatch/logGroup:LogGroup", "-dbops-logs").state.arn;
+    expect(policy().Statement).toEqual([
+      {
+        Sid: "WriteItsOwnLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [`${logArn}:log-stream:*`],
+      },
+      {
+        Sid: "ReadTheMasterSecret",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: [masterSecretArn(dev)],
+      },
+      {
+        Sid: "InitialiseAndRotateTheRoleSecretsAndTheColumnKey",
+        Effect: "Allow",
+        Action: [
+          "secretsmanager:GetSecretValue",
+          "secretsmanager:DescribeSecret",
+          "secretsmanager:PutSecretValue",
+          "secretsmanager:UpdateSecretVersionStage",
+        ],
+        Resource: [...ROLES.map((r) => secretArn(dev, r)), columnKeyArn(dev)],
+      },
+      {
+        Sid: "UseTheStackKeyThroughSecretsManagerOnly",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: [keyArn(dev)],
+        Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
+      },
+    ]);
+    expect(JSON.stringify(policy())).not.toMatch(/"Resource":\["\*"\]|"Resource":"\*"/);
+  });
+
+  it("leaves IAM roles' secrets out of the policy", () => {
+    const p = JSON.parse(String(one(iam, "aws:iam/policy:Policy", "-dbops-policy").inputs.policy));
+    expect(JSON.stringify(p)).not.toContain(secretArn(iam, "analytics_readonly"));
+  });
+});
+
+describe("apply: the Invocation", () => {
+  it("names every password role's secret, the master secret and the column key, and holds no password", () => {
+    const e = applyInput(dev);
+    expect(e.masterSecretArn).toBe(masterSecretArn(dev));
+    expect(e.roleSecretArns).toEqual(Object.fromEntries(ROLES.map((r) => [r, secretArn(dev, r)])));
+    expect(e.columnKeySecretArn).toBe(columnKeyArn(dev));
+    expect(JSON.stringify(e)).not.toMatch(/password"\s*:/i);
+  });
+
+  it("leaves IAM roles out of the secrets it fills", () => {
+    const cfg = parseConfig(
+      bareConfig("dev", { iamAuthRoles: '["analytics_readonly"]' }),
+      "us-east-1",
+      "dev",
+    );
+    const expected = passwordRoles(stackAccessModel(cfg)).map((r) => r.name);
+    expect(Object.keys(applyInput(iam).roleSecretArns)).toEqual(expected);
+    expect(expected).not.toContain("analytics_readonly");
+  });
+
+  it("runs after the instance, the secrets' first versions, the column key, the database rule and the log group", () => {
+    const inv = one(dev, INVOCATION, "-dbops-apply");
+    const deps = inv.dependencies.map((u) => byUrn(dev, u)?.name);
+    expect(deps).toEqual(
+      expect.arrayContaining([
+        "verscienta-dev-instance",
+        ...ROLES.map((r) => `verscienta-dev-${r}-version`),
+        "verscienta-dev-column-key-secret",
+        "verscienta-dev-dbops-db-from-function",
+        "verscienta-dev-dbops-logs",
+      ]),
     );
   });
 
-  it("deploys AWS's alternating-users function in the VPC and rotates each password role after its role exists", () => {
-    const app = one(dev, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack", "-rotation-app");
-    expect(app.inputs.applicationId).toBe(MULTI_USER_ROTATION_APP);
-    expect(app.inputs.capabilities).toEqual(["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"]);
-    expect(one(dev, "aws:ec2/securityGroup:SecurityGroup", "-rotation-sg").inputs.vpcId).toBe(
-      dev.outputs.vpcId,
+  it("re-runs when the model changes (its trigger is the model's hash)", async () => {
+    const r = await runStack({ stack: "dev", config: { appConnectionLimit: 90 } });
+    const a = one(dev, INVOCATION, "-dbops-apply").inputs.triggers as Record<string, string>;
+    const b = one(r, INVOCATION, "-dbops-apply").inputs.triggers as Record<string, string>;
+    expect(b.model).not.toBe(a.model);
+    expect(b.code).toBe(a.code);
+  });
+});
+
+describe("rotation and the schedule", () => {
+  it("rotates every password role's secret with the function every appPasswordRotationDays, after apply", () => {
+    const rotations = ofType(dev, ROTATION).filter((r) => r.inputs.rotationLambdaArn !== undefined);
+    const fnArn = one(dev, FUNCTION, "-dbops-function").state.arn;
+    expect(rotations.map((r) => r.inputs.secretId).sort()).toEqual(
+      ROLES.map((r) => secretArn(dev, r)).sort(),
     );
-    expect(app.inputs.parameters).toMatchObject({
-      functionName: "verscienta-dev-pg-rotation",
-      endpoint: "https://secretsmanager.us-east-1.amazonaws.com",
-      vpcSecurityGroupIds: rotationSgId(),
-      kmsKeyArn: keyArn(dev),
-      masterSecretArn: masterSecretArn(dev),
-      masterSecretKmsKeyArn: keyArn(dev),
-    });
-    expect(String((app.inputs.parameters as Record<string, string>).vpcSubnetIds).split(",")).toHaveLength(2);
-    const lambda = (app.state.outputs as Record<string, string>).RotationLambdaARN;
-    for (const role of ROLES) {
-      const rot = one(dev, ROTATION, `-${role}-rotation`);
-      expect(rot.inputs.rotationLambdaArn).toBe(lambda);
-      expect(rot.inputs.rotationRules).toEqual({ automaticallyAfterDays: 30 });
-      expect(rot.inputs.secretId).toBe(one(dev, SECRET, `${role}-secret`).state.arn);
-      expect(rot.dependencies).toContain(one(dev, ROLE, `-role-${role}`).urn);
+    const applyUrn = one(dev, INVOCATION, "-dbops-apply").urn;
+    for (const r of rotations) {
+      expect(r.inputs.rotationLambdaArn).toBe(fnArn);
+      expect(r.inputs.rotationRules).toEqual({ automaticallyAfterDays: 30 });
+      expect(r.dependencies).toContain(applyUrn);
     }
   });
 
-  it("lets the function reach only PostgreSQL on the database and HTTPS inside the VPC", () => {
-    const sg = one(dev, "aws:ec2/securityGroup:SecurityGroup", "-rotation-sg");
-    expect(sg.inputs.egress).toBeUndefined();
-    expect(sg.inputs.ingress).toBeUndefined();
-    const sgId = rotationSgId();
-    expect(sgId).toMatch(/^sg-/);
-    const egress = ofType(dev, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter(
-      (e) => e.inputs.securityGroupId === sgId,
+  it("does not rotate IAM roles' secrets", () => {
+    expect(ofType(iam, ROTATION).map((r) => r.inputs.secretId)).not.toContain(
+      secretArn(iam, "analytics_readonly"),
     );
-    const dbSg = dev.outputs.dbSecurityGroupId;
-    expect(
-      egress
-        .map((e) => [
-          e.inputs.fromPort,
-          e.inputs.toPort,
-          e.inputs.referencedSecurityGroupId ?? e.inputs.cidrIpv4,
-        ])
-        .sort(),
-    ).toEqual(
-      [
-        [443, 443, "10.40.0.0/16"],
-        [5432, 5432, dbSg],
-      ].sort(),
-    );
-    const ingress = one(
-      dev,
-      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-      "-db-from-rotation",
-    );
-    expect(ingress.inputs).toMatchObject({
-      securityGroupId: dbSg,
-      referencedSecurityGroupId: sgId,
-      fromPort: 5432,
-      toPort: 5432,
-    });
+  });
+
+  it("lets Secrets Manager (this account) and the schedule rule (only) invoke it", () => {
+    const perms = ofType(dev, PERMISSION).map((p) => p.inputs);
+    const rule = one(dev, "aws:cloudwatch/eventRule:EventRule", "-dbops-metrics");
+    expect(perms).toEqual([
+      expect.objectContaining({
+        action: "lambda:InvokeFunction",
+        principal: "secretsmanager.amazonaws.com",
+        sourceAccount: MOCK_ACCOUNT,
+        function: FN,
+      }),
+      expect.objectContaining({
+        action: "lambda:InvokeFunction",
+        principal: "events.amazonaws.com",
+        sourceArn: rule.state.arn,
+        function: FN,
+      }),
+    ]);
+  });
+
+  it("collects the SQL metrics on DB_METRICS_SCHEDULE with the metrics event", () => {
+    const rule = one(dev, "aws:cloudwatch/eventRule:EventRule", "-dbops-metrics");
+    expect(rule.inputs.scheduleExpression).toBe(DB_METRICS_SCHEDULE);
+    const target = one(dev, "aws:cloudwatch/eventTarget:EventTarget", "-dbops-metrics");
+    expect(target.inputs).toMatchObject({ input: '{"action":"metrics"}' });
   });
 });
 
-describe("manageDatabaseObjects = false", () => {
-  it("still creates the role secrets (RDS Proxy needs them) but nothing inside the database and no app rotation", () => {
-    expect(
-      ofType(unmanaged, SECRET).filter((s) => String(s.inputs.name).includes("/postgres/")),
-    ).toHaveLength(3);
-    for (const t of [PROVIDER, ROLE, GRANT, DEFAULTS, EXTENSION, DYNAMIC])
-      expect(ofType(unmanaged, t)).toHaveLength(0);
-    expect(ofType(unmanaged, ROTATION).map((r) => r.name)).toEqual(["verscienta-dev-master-rotation"]);
-    expect(
-      ofType(unmanaged, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack"),
-    ).toHaveLength(0);
-    expect(unmanaged.outputs.databaseObjectsManaged).toBe(false);
+describe("the poolers wait for apply", () => {
+  const waits = (r: RunResult, reg: Registration) =>
+    reg.dependencies.includes(one(r, INVOCATION, "-dbops-apply").urn);
+  it("RDS Proxy's target group and target wait for the Invocation", () => {
+    expect(waits(prod, one(prod, "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup"))).toBe(true);
   });
 
-  it("warns what was left out and how to enable it", () => {
-    const w = warnings.find((m) => m.includes("manageDatabaseObjects is false"));
-    expect(w).toBeDefined();
-    expect(w).toContain("app_user");
-    expect(w).toContain("databaseTunnelHost");
-    expect(w).toContain("inside the VPC");
+  it("PgBouncer's task definition waits for the Invocation", async () => {
+    const r = await runStack({
+      stack: "dev",
+      config: {
+        pooler: "pgbouncer",
+        pgbouncerImage: `${MOCK_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/pgbouncer@sha256:${"a".repeat(64)}`,
+      },
+    });
+    expect(r.error).toBeUndefined();
+    expect(waits(r, one(r, "aws:ecs/taskDefinition:TaskDefinition"))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { RUNBOOK_OUTPUTS } from "../../components/backup/runbookCommands";
-import { buildBackup } from "../../infra/backup";
+import { buildBackup, buildDisasterRecovery } from "../../infra/backup";
 import { loadConfig } from "../../infra/config";
 import { buildCore } from "../../infra/core";
 import { evaluateResources, fromRegistrations } from "../../policies/lib/evaluate";
@@ -18,7 +18,7 @@ const run = (stack: "dev" | "prod", config?: Record<string, unknown>) =>
     program: () => {
       const cfg = loadConfig();
       const core = buildCore(cfg, `verscienta-${pulumi.getStack()}`);
-      return buildBackup(core, pulumi.output(TOPIC)).outputs;
+      return buildBackup(core, pulumi.output(TOPIC), buildDisasterRecovery(core)).outputs;
     },
   });
 

@@ -128,6 +128,23 @@ const invalid: { why: string; stack: "dev" | "prod"; config: Record<string, unkn
     expect: ['backupRetentionDay: 7 is not a known config key. Did you mean "backupRetentionDays"?'],
   },
   {
+    why: "a stack file still sets manageDatabaseObjects, removed with the database operations function",
+    stack: "dev",
+    config: { manageDatabaseObjects: false },
+    expect: [
+      "manageDatabaseObjects: false was removed: roles, grants and extensions are always created, by the database operations function inside the VPC",
+    ],
+  },
+  {
+    why: "a stack file still sets the tunnel, removed with the PostgreSQL provider",
+    stack: "dev",
+    config: { databaseTunnelHost: "localhost", databaseTunnelPort: 15432 },
+    expect: [
+      'databaseTunnelHost: "localhost" was removed: Pulumi no longer connects to the database (no tunnel)',
+      "databaseTunnelPort: 15432 was removed: Pulumi no longer connects to the database (no tunnel)",
+    ],
+  },
+  {
     why: "environment is unknown",
     stack: "dev",
     config: { environment: "staging" },

@@ -117,8 +117,68 @@ describe("monitoring (dev: db.t4g.medium, 20 GiB, no replica, no pooler)", () =>
         "freeable-memory-low",
         "slow-queries",
         "transaction-ids-high",
-      ].map((k) => `${id}-${k}`),
+        // The guide's SQL metrics, published by the database operations function from the primary.
+        "cache-hit-ratio-low",
+        "long-running-queries",
+        "sql-metrics-missing",
+      ]
+        .map((k) => `${id}-${k}`)
+        .concat("verscienta-dev-dbops-function-errors")
+        .sort(),
     );
+  });
+
+  it("alarms on the SQL metrics of the primary and on the errors of the database operations function it runs", () => {
+    const fn = ofType(r, "aws:lambda/function:Function");
+    expect(fn).toHaveLength(1);
+    expect(spec(r, "verscienta-dev-sql-cache-hit-ratio-low")).toEqual([
+      "Verscienta/PostgreSQL",
+      "CacheHitRatio",
+      rds,
+      "Average",
+      60,
+      5,
+      5,
+      "LessThanThreshold",
+      99,
+      "notBreaching",
+    ]);
+    expect(spec(r, "verscienta-dev-sql-long-running-queries")).toEqual([
+      "Verscienta/PostgreSQL",
+      "LongRunningQueries",
+      rds,
+      "Maximum",
+      60,
+      1,
+      1,
+      "GreaterThanOrEqualToThreshold",
+      1,
+      "notBreaching",
+    ]);
+    expect(spec(r, "verscienta-dev-sql-sql-metrics-missing")).toEqual([
+      "Verscienta/PostgreSQL",
+      "DatabaseSizeBytes",
+      rds,
+      "SampleCount",
+      300,
+      1,
+      1,
+      "LessThanThreshold",
+      1,
+      "breaching",
+    ]);
+    expect(spec(r, "verscienta-dev-sql-dbops-function-errors")).toEqual([
+      "AWS/Lambda",
+      "Errors",
+      { FunctionName: fn[0].inputs.name },
+      "Sum",
+      300,
+      1,
+      1,
+      "GreaterThanOrEqualToThreshold",
+      1,
+      "notBreaching",
+    ]);
   });
 
   it("alarms with the guide's thresholds sized from 4096 MiB, 20 GiB and max_connections 399 (90%: 359)", () => {
@@ -351,17 +411,28 @@ describe("monitoring (dev: db.t4g.medium, 20 GiB, no replica, no pooler)", () =>
     expect(mem.properties.annotations.horizontal).toEqual([
       { label: "alarm below 429496729", value: 429_496_729 },
     ]);
-    expect(body.widgets[1].properties.alarms).toHaveLength(9);
+    expect(body.widgets[1].properties.alarms).toHaveLength(13);
+    const titles = body.widgets.map((w: { properties: { title?: string } }) => w.properties.title);
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        "Cache hit ratio, heap blocks of user tables (%) (guide: > 99 %)",
+        "Database and largest table size (bytes) (guide: database size, table sizes)",
+        "Dead tuples (guide: table bloat)",
+        "Client queries active longer than the slow-query threshold",
+        "Oldest active client query (s) (guide: active queries)",
+        "Client connections by state (guide: connection pool)",
+      ]),
+    );
   });
 
   it("outputs the topic ARN, the dashboard name and every alarm name", () => {
     expect(r.outputs.alarmTopicArn).toBe(TOPIC_ARN("dev"));
     expect(r.outputs.dashboardName).toBe("verscienta-dev-postgres");
-    expect(r.outputs.alarmNames).toHaveLength(9);
+    expect(r.outputs.alarmNames).toHaveLength(13);
   });
 
   it("registers only alarms that match the cited alarm catalog", () => {
-    expect(ofType(r, ALARM)).toHaveLength(9);
+    expect(ofType(r, ALARM)).toHaveLength(13);
     expect(departures(r)).toEqual([]);
   });
 
@@ -388,7 +459,8 @@ describe("monitoring (prod: db.r6g.large, 100 GiB, no replica, RDS Proxy)", () =
 
   it("alarms on the primary only (no replica: see README topology decision), without CPU credits on db.r6g", () => {
     const names = ofType(r, ALARM).map((a) => String(a.inputs.name));
-    expect(names.filter((n) => n.startsWith("verscienta-prod-db-"))).toHaveLength(8);
+    // 8 from the guide's thresholds and the DBA additions, 3 on the SQL metrics.
+    expect(names.filter((n) => n.startsWith("verscienta-prod-db-"))).toHaveLength(11);
     expect(names.some((n) => n.includes("replica"))).toBe(false);
     expect(names.some((n) => n.endsWith("cpu-credits-low"))).toBe(false);
   });
@@ -474,12 +546,12 @@ describe("monitoring (prod: db.r6g.large, 100 GiB, no replica, RDS Proxy)", () =
   });
 
   it("registers only alarms that match the cited alarm catalog", () => {
-    expect(ofType(r, ALARM)).toHaveLength(12);
+    expect(ofType(r, ALARM)).toHaveLength(16);
     expect(departures(r)).toEqual([]);
   });
 
-  it("outputs 12 alarm names", () => {
-    expect(r.outputs.alarmNames).toHaveLength(12);
+  it("outputs 16 alarm names", () => {
+    expect(r.outputs.alarmNames).toHaveLength(16);
   });
 });
 

@@ -249,7 +249,12 @@ describe("transport", () => {
   });
 
   it("hands out URLs that verify the server (verify-full), one per login role", () => {
-    expect(Object.keys(twin.urls).sort()).toEqual(["analytics_readonly", "app_user", "verscienta_owner"]);
+    expect(Object.keys(twin.urls).sort()).toEqual([
+      "analytics_readonly",
+      "app_user",
+      "verscienta_monitor",
+      "verscienta_owner",
+    ]);
     for (const u of Object.values(twin.urls))
       expect(new URL(u).searchParams.get("sslmode")).toBe("verify-full");
   });
@@ -344,7 +349,12 @@ describe("npm run db:local", () => {
     expect(lines).toHaveLength(1);
     const ready = JSON.parse(lines[0]);
     expect(ready.ready).toBe(true);
-    expect(Object.keys(ready.urls).sort()).toEqual(["analytics_readonly", "app_user", "verscienta_owner"]);
+    expect(Object.keys(ready.urls).sort()).toEqual([
+      "analytics_readonly",
+      "app_user",
+      "verscienta_monitor",
+      "verscienta_owner",
+    ]);
     expect(r.stderr).toContain("SIGTERM: shutting down");
     expect(r.code).toBe(0);
   });

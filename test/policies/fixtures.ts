@@ -226,6 +226,39 @@ export function compliantStack(): ResourceUnderTest[] {
       [U.key],
     ),
     res(
+      "aws:secretsmanager/secretVersion:SecretVersion",
+      "app-secret-version",
+      {
+        secretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-secret-Ab12Cd",
+        secretString: JSON.stringify({
+          username: "app_user",
+          engine: "postgres",
+          host: "db.example.internal",
+          port: 5432,
+          dbname: "app",
+        }),
+      },
+      [U.secret],
+    ),
+    res(
+      "aws:cloudwatch/logGroup:LogGroup",
+      "dbops-logs",
+      { name: "/aws/lambda/dbops", kmsKeyId: KEY, retentionInDays: 2192 },
+      [U.key],
+      true,
+    ),
+    res(
+      "aws:lambda/function:Function",
+      "dbops",
+      {
+        name: "dbops",
+        runtime: "nodejs22.x",
+        vpcConfig: { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] },
+        loggingConfig: { logFormat: "Text", logGroup: "/aws/lambda/dbops" },
+      },
+      [urn("aws:cloudwatch/logGroup:LogGroup", "dbops-logs")],
+    ),
+    res(
       "aws:secretsmanager/secretRotation:SecretRotation",
       "app-secret-rotation",
       {

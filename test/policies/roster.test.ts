@@ -52,6 +52,7 @@ describe("roster", () => {
       "alarmActions:resource:mandatory",
       "logGroupEncrypted:resource:mandatory",
       "logGroupRetention:resource:mandatory",
+      "lambdaInVpcWithLogGroup:stack:mandatory",
       "snsTopicEncrypted:resource:mandatory",
       "snsTopicSubscribed:stack:mandatory",
       "dbSecurityGroupIngress:stack:mandatory",
@@ -71,6 +72,8 @@ describe("roster", () => {
       "backupCrossRegionCopy:stack:mandatory",
       "backupRestoreTesting:stack:mandatory",
       "noPlaintextSecrets:stack:mandatory",
+      "secretVersionNoPassword:resource:mandatory",
+      "noDatabaseProviderFromDeployer:stack:mandatory",
       "prodStatefulProtected:stack:mandatory",
       "rdsAlarmCoverage:stack:mandatory",
     ]);

@@ -391,6 +391,64 @@ const cases: Case[] = [
     expect: [["rotation", "without a secretsmanager endpoint"]],
   },
   {
+    rule: "secretsManager.rotation.days",
+    why: "a role secret rotates every 1001 days",
+    resources: [
+      R("aws:secretsmanager/secretRotation:SecretRotation", "app-rotation", {
+        secretId: "arn:s",
+        rotationRules: { automaticallyAfterDays: 1001 },
+      }),
+    ],
+    expect: [["app-rotation", "automaticallyAfterDays 1001 is outside 1–1000"]],
+  },
+  {
+    rule: "secretsManager.replica.region",
+    why: "the column key is replicated to its own region",
+    resources: [
+      R("aws:secretsmanager/secret:Secret", "column-key", {
+        replicas: [{ region: "us-east-1", kmsKeyId: "k" }],
+      }),
+    ],
+    expect: [["column-key", "replicates to us-east-1, its own region"]],
+  },
+  {
+    rule: "lambda.function.limits",
+    why: "the function may run 20 minutes with 64 MB",
+    resources: [R("aws:lambda/function:Function", "dbops", { timeout: 1200, memorySize: 64 })],
+    expect: [
+      ["dbops", "timeout 1200 s is outside 1–900"],
+      ["dbops", "memorySize 64 MB is outside 128–10240"],
+    ],
+  },
+  {
+    rule: "lambda.function.vpcConfig",
+    why: "the function's VPC configuration has subnets but no security group",
+    resources: [
+      R("aws:lambda/function:Function", "dbops", {
+        vpcConfig: { subnetIds: ["subnet-1"], securityGroupIds: [] },
+      }),
+    ],
+    expect: [["dbops", "Lambda needs at least one of each"]],
+  },
+  {
+    rule: "lambda.invocation.payload",
+    why: "the apply event is above 6 MB",
+    resources: [
+      R("aws:lambda/invocation:Invocation", "apply", {
+        input: JSON.stringify({ pad: "x".repeat(6 * 1024 * 1024) }),
+      }),
+    ],
+    expect: [["apply", "above the 6291456-byte limit"]],
+  },
+  {
+    rule: "events.rule.scheduleExpression",
+    why: "the schedule says rate(1 minutes)",
+    resources: [
+      R("aws:cloudwatch/eventRule:EventRule", "metrics", { scheduleExpression: "rate(1 minutes)" }),
+    ],
+    expect: [["metrics", 'scheduleExpression "rate(1 minutes)" is not valid']],
+  },
+  {
     rule: "cloudwatch.alarm.period",
     why: "a one-minute alarm evaluates two days",
     resources: [alarm({ period: 60, evaluationPeriods: 2880, alarmActions: [] })],

@@ -35,8 +35,8 @@ describe("the example variants plan under mocks and pass the preflight", () => {
     .filter((f) => f.endsWith(".yaml"))
     .sort();
 
-  it("covers the four variants", () => {
-    expect(files).toEqual(["existing-vpc.yaml", "iam-auth.yaml", "pgbouncer.yaml", "tunnel.yaml"]);
+  it("covers the three variants", () => {
+    expect(files).toEqual(["existing-vpc.yaml", "iam-auth.yaml", "pgbouncer.yaml"]);
   });
 
   const load = (f: string) =>
@@ -49,6 +49,22 @@ describe("the example variants plan under mocks and pass the preflight", () => {
     expect(ofType(run, "aws:rds/subnetGroup:SubnetGroup")[0].inputs.subnetIds).toEqual([
       "subnet-0123456789abcdef0",
       "subnet-0fedcba9876543210",
+    ]);
+    // The database operations function runs in the same subnets and reaches Secrets Manager through the
+    // VPC's own endpoint, which the plan looked up in that VPC.
+    const fn = ofType(run, "aws:lambda/function:Function")[0];
+    expect((fn.inputs.vpcConfig as { subnetIds: string[] }).subnetIds).toEqual([
+      "subnet-0123456789abcdef0",
+      "subnet-0fedcba9876543210",
+    ]);
+    expect(
+      run.cloud.calls.filter((c) => c.token === "aws:ec2/getVpcEndpoint:getVpcEndpoint").map((c) => c.inputs),
+    ).toEqual([
+      {
+        vpcId: "vpc-0123456789abcdef0",
+        serviceName: "com.amazonaws.us-east-1.secretsmanager",
+        state: "available",
+      },
     ]);
   });
 
@@ -67,12 +83,5 @@ describe("the example variants plan under mocks and pass the preflight", () => {
     expect(violations).toEqual([]);
     const proxy = ofType(run, "aws:rds/proxy:Proxy")[0];
     expect([proxy.inputs.defaultAuthScheme, proxy.inputs.auths ?? []]).toEqual(["IAM_AUTH", []]);
-  });
-
-  it("tunnel: the database objects are managed through the tunnel", async () => {
-    const { run, violations } = await preflightOf("ex-tunnel", load("tunnel.yaml"));
-    expect(violations.filter((v) => v.severity === "error")).toEqual([]);
-    const provider = ofType(run, "pulumi:providers:postgresql")[0];
-    expect([provider.inputs.host, provider.inputs.port]).toEqual(["localhost", "15432"]);
   });
 });

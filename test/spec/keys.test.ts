@@ -24,14 +24,7 @@ describe("spec/keys.ts", () => {
   });
 
   it("marks exactly the keys whose empty default means unset as optional", () => {
-    expect(OPTIONAL_KEYS).toEqual([
-      "maxConnections",
-      "vpcId",
-      "databaseTunnelHost",
-      "databaseTunnelPort",
-      "pgbouncerImage",
-      "drRegion",
-    ]);
+    expect(OPTIONAL_KEYS).toEqual(["maxConnections", "vpcId", "pgbouncerImage", "drRegion"]);
     for (const k of OPTIONAL_KEYS) expect(["", 0]).toContain(CONFIG_DEFAULTS[k]);
   });
 

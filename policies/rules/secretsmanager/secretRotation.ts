@@ -1,6 +1,6 @@
 import { T } from "../../lib/resourceTypes";
 import type { Finding, StackResource, StackRule } from "../../lib/types";
-import { fail, isRecord, isUnknown, unknown } from "../../lib/values";
+import { fail, isRecord, isUnknown, tagsOf, unknown } from "../../lib/values";
 
 /** Does a rotation's secretId (an ARN, or a name) point at this secret? */
 function rotates(rotation: StackResource, secret: StackResource): boolean | "unknown" {
@@ -22,7 +22,7 @@ export const secretRotation: StackRule = {
   name: "secretRotation",
   kind: "stack",
   description:
-    "Every Secrets Manager secret in the stack has a rotation (aws.secretsmanager.SecretRotation with rotation rules).",
+    "Every Secrets Manager secret in the stack has a rotation (aws.secretsmanager.SecretRotation with rotation rules), or a RotationExempt tag saying why it cannot have one (an encryption key).",
   resourceTypes: [T.secret, T.secretRotation],
   properties: ["secretId", "rotationRules"],
   hipaa: ["164.308(a)(5)(ii)(D)", "164.312(d)"],
@@ -35,6 +35,10 @@ export const secretRotation: StackRule = {
     const out: Finding[] = [];
     const rotations = ctx.resources.filter((r) => r.type === T.secretRotation);
     for (const secret of ctx.resources.filter((r) => r.type === T.secret)) {
+      // A key, not a credential: rotating it means re-encrypting every column (a migration). The secret
+      // says so in a tag, which RULES.md's reader and an auditor see next to the exemption.
+      const exempt = tagsOf(secret.props).RotationExempt;
+      if (typeof exempt === "string" && exempt.trim().length > 0) continue;
       const matches = rotations.map((r) => ({ r, m: rotates(r, secret) }));
       const found = matches.find((x) => x.m === true);
       if (found) {

@@ -20,7 +20,7 @@ const HOLDERS = new Set<string>([
 ]);
 /**
  * A SCRAM-SHA-256 verifier (salted, iterated hash; what PostgreSQL stores) is not the password and
- * cannot be replayed; @pulumi/postgresql roles are given one instead of the password.
+ * cannot be replayed; the database operations function sends one instead of the password.
  */
 const SCRAM_VERIFIER = /^SCRAM-SHA-256\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/;
 const PATTERNS: readonly [RegExp, string][] = [

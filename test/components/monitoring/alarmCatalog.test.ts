@@ -14,9 +14,12 @@ import {
   instanceAlarmKeys,
   poolerAlarmDefinitions,
   poolerAlarmKeys,
+  sqlMetricAlarmDefinitions,
+  sqlMetricAlarmKeys,
 } from "../../../components/monitoring/alarmDefinitions";
 import { GUIDE_THRESHOLDS } from "../../../components/monitoring/thresholds";
 import { PGBOUNCER_METRICS } from "../../../components/pooling/pgbouncerConfig";
+import { DB_METRICS, DB_METRICS_DIMENSION, DB_METRICS_NAMESPACE } from "../../../spec/databaseOps";
 import { findRepoRoot } from "../../../testing/repoRoot";
 
 /** Every alarm any stack can get: a burstable replica (all instance alarms) and both poolers. */
@@ -47,6 +50,7 @@ const everyDefinition = (): AlarmDefinition[] => [
     targetGroupArnSuffix: "targetgroup/tg/2",
     thresholds: GUIDE_THRESHOLDS,
   }),
+  ...sqlMetricAlarmDefinitions({ identifier: "x-db", namePrefix: "s", functionName: "s-dbops" }),
 ];
 
 describe("the alarm catalog", () => {
@@ -55,6 +59,7 @@ describe("the alarm catalog", () => {
       ...instanceAlarmKeys({ replica: true, burstable: true }),
       ...poolerAlarmKeys("rds-proxy"),
       ...poolerAlarmKeys("pgbouncer"),
+      ...sqlMetricAlarmKeys(),
     ];
     expect(ALARM_CATALOG.map((e) => e.key)).toEqual(keys);
     expect(new Set(keys).size).toBe(keys.length);
@@ -100,10 +105,54 @@ describe("the alarm catalog", () => {
     expect([m.namespace, m.metric]).toEqual([PGBOUNCER_METRICS.namespace, PGBOUNCER_METRICS.maxWaitSeconds]);
   });
 
+  it("names the SQL metrics the database operations function publishes (spec/databaseOps.ts)", () => {
+    const sql = (k: string) => {
+      const e = catalogEntry(k);
+      return [e.namespace, e.metric, e.dimensionKeys, e.statistic, e.treatMissingData];
+    };
+    expect(sql("cache-hit-ratio-low")).toEqual([
+      DB_METRICS_NAMESPACE,
+      DB_METRICS.cacheHitRatio.name,
+      [DB_METRICS_DIMENSION],
+      "Average",
+      "notBreaching",
+    ]);
+    expect(sql("long-running-queries")).toEqual([
+      DB_METRICS_NAMESPACE,
+      DB_METRICS.longRunningQueries.name,
+      [DB_METRICS_DIMENSION],
+      "Maximum",
+      "notBreaching",
+    ]);
+    // Published on every run, so its sample count is the collector's heartbeat; silence breaches.
+    expect(sql("sql-metrics-missing")).toEqual([
+      DB_METRICS_NAMESPACE,
+      DB_METRICS.databaseSize.name,
+      [DB_METRICS_DIMENSION],
+      "SampleCount",
+      "breaching",
+    ]);
+    expect(sql("dbops-function-errors")).toEqual([
+      "AWS/Lambda",
+      "Errors",
+      ["FunctionName"],
+      "Sum",
+      "notBreaching",
+    ]);
+    expect(catalogEntry("cache-hit-ratio-low").source.url).toBe(
+      "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html",
+    );
+    expect(catalogEntry("dbops-function-errors").source.url).toBe(
+      "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html",
+    );
+  });
+
   it("finds the key an alarm name ends with, preferring the longest", () => {
     expect(catalogKeyOf("verscienta-prod-pooler-rds-proxy-auth-failures")).toBe("rds-proxy-auth-failures");
     expect(catalogKeyOf("verscienta-dev-db-auth-failures")).toBe("auth-failures");
     expect(catalogKeyOf("verscienta-dev-pgbouncer-cpu-high")).toBe("pgbouncer-cpu-high");
+    expect(catalogKeyOf("verscienta-dev-db-long-running-queries")).toBe("long-running-queries");
+    expect(catalogKeyOf("verscienta-dev-dbops-function-errors")).toBe("dbops-function-errors");
     expect(catalogKeyOf("something-else")).toBeUndefined();
   });
 

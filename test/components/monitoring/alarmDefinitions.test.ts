@@ -4,6 +4,8 @@ import {
   instanceAlarmKeys,
   poolerAlarmDefinitions,
   proxyPoolSize,
+  sqlMetricAlarmDefinitions,
+  sqlMetricAlarmKeys,
 } from "../../../components/monitoring/alarmDefinitions";
 import { dashboardBody } from "../../../components/monitoring/dashboardBody";
 import { GUIDE_THRESHOLDS, PGBOUNCER_WAIT_ALARMS } from "../../../components/monitoring/thresholds";
@@ -329,6 +331,107 @@ describe("pooler alarm definitions", () => {
   });
 });
 
+describe("SQL metric alarm definitions", () => {
+  const ds = sqlMetricAlarmDefinitions({
+    identifier: "verscienta-prod-db",
+    namePrefix: "verscienta-prod",
+    functionName: "verscienta-prod-dbops",
+  });
+  const spec = Object.fromEntries(
+    ds.map((d) => [
+      d.alarmName,
+      [
+        d.namespace,
+        d.metricName,
+        d.dimensions,
+        d.statistic,
+        d.periodSeconds,
+        d.evaluationPeriods,
+        d.datapointsToAlarm,
+        d.comparisonOperator,
+        d.threshold,
+        d.treatMissingData,
+      ],
+    ]),
+  );
+  const db = { DBInstanceIdentifier: "verscienta-prod-db" };
+
+  it("defines exactly its keys, in order", () => {
+    expect(ds.map((d) => d.key)).toEqual(sqlMetricAlarmKeys());
+    expect(sqlMetricAlarmKeys()).toEqual([
+      "cache-hit-ratio-low",
+      "long-running-queries",
+      "sql-metrics-missing",
+      "dbops-function-errors",
+    ]);
+  });
+
+  it("alarms below the guide's 99 % cache hit ratio for 5 minutes, silence not breaching", () => {
+    expect(spec["verscienta-prod-db-cache-hit-ratio-low"]).toEqual([
+      "Verscienta/PostgreSQL",
+      "CacheHitRatio",
+      db,
+      "Average",
+      60,
+      5,
+      5,
+      "LessThanThreshold",
+      99,
+      "notBreaching",
+    ]);
+  });
+
+  it("alarms on one client query still running past the guide's 5 s slow-query threshold", () => {
+    expect(spec["verscienta-prod-db-long-running-queries"]).toEqual([
+      "Verscienta/PostgreSQL",
+      "LongRunningQueries",
+      db,
+      "Maximum",
+      60,
+      1,
+      1,
+      "GreaterThanOrEqualToThreshold",
+      1,
+      "notBreaching",
+    ]);
+  });
+
+  it("alarms when no run published DatabaseSizeBytes in 5 minutes, missing data breaching", () => {
+    expect(spec["verscienta-prod-db-sql-metrics-missing"]).toEqual([
+      "Verscienta/PostgreSQL",
+      "DatabaseSizeBytes",
+      db,
+      "SampleCount",
+      300,
+      1,
+      1,
+      "LessThanThreshold",
+      1,
+      "breaching",
+    ]);
+  });
+
+  it("alarms on any error of the database operations function, named after the stack", () => {
+    expect(spec["verscienta-prod-dbops-function-errors"]).toEqual([
+      "AWS/Lambda",
+      "Errors",
+      { FunctionName: "verscienta-prod-dbops" },
+      "Sum",
+      300,
+      1,
+      1,
+      "GreaterThanOrEqualToThreshold",
+      1,
+      "notBreaching",
+    ]);
+  });
+
+  it("says how the long-running alarm differs from the slow-queries log alarm", () => {
+    const long = ds.find((d) => d.key === "long-running-queries");
+    expect(long?.description).toContain("the slow-queries alarm reports them only once they finish");
+  });
+});
+
 describe("dashboardBody", () => {
   const primary = instanceAlarmDefinitions({
     identifier: "p",
@@ -418,6 +521,103 @@ describe("dashboardBody", () => {
     expect(body.widgets[1]).toMatchObject({ type: "alarm", properties: { alarms: ["arn:1", "arn:2"] } });
     const cells = body.widgets.map((w) => `${w.x},${w.y}`);
     expect(new Set(cells).size).toBe(cells.length);
+  });
+
+  it("has no SQL panels without SQL metrics", () => {
+    expect(body.widgets.some((w) => String(w.properties.title).includes("Dead tuples"))).toBe(false);
+  });
+
+  describe("with the SQL metrics of the primary", () => {
+    const sqlAlarms = sqlMetricAlarmDefinitions({
+      identifier: "p",
+      namePrefix: "s",
+      functionName: "s-dbops",
+    });
+    const withSql = dashboardBody({
+      region: "us-east-1",
+      title: "t",
+      instances: [{ identifier: "p", replica: false, maxConnections: 1684, alarms: primary }],
+      pooler: { kind: "none", alarms: [] },
+      sqlMetrics: { identifier: "p", alarms: sqlAlarms },
+      alarmArns: [],
+    });
+    const sqlWidget = (title: string) => {
+      const w = withSql.widgets.find((x) => x.properties.title === title);
+      if (!w) throw new Error(`no widget ${title}`);
+      return w.properties;
+    };
+
+    it("draws the cache hit ratio with the guide's 99 % line", () => {
+      expect(sqlWidget("Cache hit ratio, heap blocks of user tables (%) (guide: > 99 %)")).toMatchObject({
+        metrics: [
+          [
+            "Verscienta/PostgreSQL",
+            "CacheHitRatio",
+            "DBInstanceIdentifier",
+            "p",
+            { label: "p", stat: "Average", period: 60 },
+          ],
+        ],
+        annotations: { horizontal: [{ label: "alarm below 99", value: 99 }] },
+      });
+    });
+
+    it("draws database and largest table size, dead tuples and the oldest query against the 5 s threshold", () => {
+      const row = (metric: string, label: string) => [
+        "Verscienta/PostgreSQL",
+        metric,
+        "DBInstanceIdentifier",
+        "p",
+        { label, stat: "Maximum", period: 60 },
+      ];
+      expect(
+        sqlWidget("Database and largest table size (bytes) (guide: database size, table sizes)").metrics,
+      ).toEqual([row("DatabaseSizeBytes", "p database"), row("LargestTableBytes", "p largest table")]);
+      expect(sqlWidget("Dead tuples (guide: table bloat)").metrics).toEqual([
+        row("DeadTuples", "p dead tuples"),
+      ]);
+      expect(sqlWidget("Oldest active client query (s) (guide: active queries)")).toMatchObject({
+        metrics: [row("OldestActiveQuerySeconds", "p oldest query")],
+        annotations: { horizontal: [{ label: "slow-query threshold 5 s", value: 5 }] },
+      });
+      expect(sqlWidget("Client queries active longer than the slow-query threshold").metrics).toEqual([
+        [
+          "Verscienta/PostgreSQL",
+          "LongRunningQueries",
+          "DBInstanceIdentifier",
+          "p",
+          { label: "p", stat: "Maximum", period: 60 },
+        ],
+      ]);
+    });
+
+    it("draws connections for every state the function reports, with a search on the State dimension", () => {
+      expect(sqlWidget("Client connections by state (guide: connection pool)").metrics).toEqual([
+        [
+          {
+            expression:
+              "SEARCH('{Verscienta/PostgreSQL,DBInstanceIdentifier,State} MetricName=\"Connections\" DBInstanceIdentifier=\"p\"', 'Maximum', 60)",
+            id: "states",
+            period: 60,
+          },
+        ],
+      ]);
+    });
+
+    it("draws the function's errors and the collector's heartbeat", () => {
+      expect(sqlWidget("Database operations function errors").metrics).toEqual([
+        ["AWS/Lambda", "Errors", "FunctionName", "s-dbops", { label: "p", stat: "Sum", period: 300 }],
+      ]);
+      expect(sqlWidget("SQL metric runs (samples of DatabaseSizeBytes per 5 min)").metrics).toEqual([
+        [
+          "Verscienta/PostgreSQL",
+          "DatabaseSizeBytes",
+          "DBInstanceIdentifier",
+          "p",
+          { label: "p", stat: "SampleCount", period: 300 },
+        ],
+      ]);
+    });
   });
 
   it("has no pooler widgets without a pooler", () => {

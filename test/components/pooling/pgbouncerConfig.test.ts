@@ -93,6 +93,16 @@ describe("renderPgbouncerIni", () => {
     expect(ini).toContain("analytics_readonly = max_user_connections=25");
   });
 
+  it("caps each role's rotation clone the same, since a task started after a flip signs in as the clone", () => {
+    const users = ini.split("[users]\n")[1].split("\n\n")[0].split("\n");
+    expect(users).toEqual([
+      "app_user = max_user_connections=25",
+      "app_user_clone = max_user_connections=25",
+      "analytics_readonly = max_user_connections=25",
+      "analytics_readonly_clone = max_user_connections=25",
+    ]);
+  });
+
   it("logs connections but never query text", () => {
     expect(s).toMatchObject({
       log_connections: "1",

@@ -74,7 +74,11 @@ describe("accessModel", () => {
   it("marks IAM roles and leaves them out of the password roles", () => {
     const m = accessModel({ ...input, iamAuthRoles: ["app_user"] });
     expect(m.roles.find((r) => r.name === "app_user")?.iamAuth).toBe(true);
-    expect(passwordRoles(m).map((r) => r.name)).toEqual(["verscienta_owner", "analytics_readonly"]);
+    expect(passwordRoles(m).map((r) => r.name)).toEqual([
+      "verscienta_owner",
+      "analytics_readonly",
+      "verscienta_monitor",
+    ]);
   });
 
   it("fails when role names collide, naming the arg and the fix", () => {
