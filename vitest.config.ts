@@ -13,7 +13,12 @@ export default defineConfig({
           exclude: ["test/integration/**", "node_modules/**"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          pool: "forks",
+          // Threads, not forks: vitest runs a project whose forks pool is `singleFork` (integration, below)
+          // only after every other forks file has finished, so with both on forks the two projects ran one
+          // after the other. On different pools they run side by side, and the integration tests' waiting
+          // (servers starting, signals, pg_sleep) overlaps the unit tests' CPU work. Each worker thread has
+          // its own globals, so the Pulumi runtime's mocks stay per worker; no unit test calls chdir.
+          pool: "threads",
           // Test files in a worker share loaded modules: @pulumi/aws is imported once per worker, not once
           // per file (unit run 120 s instead of 174 s here). Safe because every program run resets the
           // Pulumi runtime through setMocks (testing/runProgram.ts), and the one test that mocks a module
