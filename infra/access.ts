@@ -132,6 +132,7 @@ export function buildAccess(core: Core, dr: DisasterRecovery | undefined): Acces
       ]),
     ),
     columnKeySecret: { secretArn: columnKey.secretArn, ready: columnKey.secret },
+    columnKeyReplica: dr ? { region: dr.region, kmsKeyArn: dr.keyArn } : undefined,
     kmsKeyArn: key.keyArn,
     rotationDays: cfg.appPasswordRotationDays,
     logRetentionDays: cfg.logRetentionDays,

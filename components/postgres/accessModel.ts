@@ -314,8 +314,10 @@ export const passwordRoles = (m: AccessModel): RoleModel[] => m.roles.filter((r)
  * Password role name → kind: the database operations function's `DB_ROLE_KINDS`. Rotation events carry
  * only a secret id, so this is how rotation knows which secrets it manages and which scheme each follows.
  */
-export const passwordRoleKinds = (m: AccessModel): Record<string, RoleKind> =>
-  Object.fromEntries(passwordRoles(m).map((r) => [r.name, r.kind]));
+export const roleKinds = (
+  roles: readonly Pick<RoleModel, "name" | "kind" | "iamAuth">[],
+): Record<string, RoleKind> =>
+  Object.fromEntries(roles.filter((r) => !r.iamAuth).map((r) => [r.name, r.kind]));
 
 /** `app_user` → `app_user_clone`: the second login of an alternating-users role. */
 export const cloneName = (role: string): string => `${role}${CLONE_SUFFIX}`;

@@ -25,12 +25,25 @@ export interface RenderOptions {
   readonly transaction?: boolean;
 }
 
-/** Every attribute stated, so a role someone altered by hand is put back. */
-const attributes = (name: string, connectionLimit: number): string =>
-  `ALTER ROLE ${ident(name)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT CONNECTION LIMIT ${connectionLimit};`;
+/**
+ * The RDS master user is not a superuser: it is `NOSUPERUSER CREATEROLE CREATEDB NOREPLICATION` and has no
+ * BYPASSRLS ("Understanding the rds_superuser role",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.rds_superuser.html).
+ * PostgreSQL 16's ALTER ROLE refuses a non-superuser any SUPERUSER/NOSUPERUSER option, and the
+ * REPLICATION/BYPASSRLS options (even their NO forms) unless it has them itself
+ * (https://www.postgresql.org/docs/16/sql-alterrole.html; ansible-collections/community.postgresql#96
+ * shows `ALTER USER ... NOSUPERUSER` refused on RDS). So the three are stated only when the role is
+ * created (CREATE ROLE checks only attributes being turned on), and checked afterwards: a model role that
+ * has one was changed by a superuser, and only a superuser can take it back, so apply stops and says so.
+ */
+const createIfMissing = (name: string, connectionLimit: number): string =>
+  `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(name)}) THEN CREATE ROLE ${ident(name)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT CONNECTION LIMIT ${connectionLimit}; END IF; END $$;`;
 
-const createIfMissing = (name: string): string =>
-  `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(name)}) THEN CREATE ROLE ${ident(name)}; END IF; END $$;`;
+/** Every attribute the master user may set, stated, so a role someone altered by hand is put back. */
+const attributes = (name: string, connectionLimit: number): string[] => [
+  `ALTER ROLE ${ident(name)} WITH LOGIN NOCREATEDB NOCREATEROLE INHERIT CONNECTION LIMIT ${connectionLimit};`,
+  `DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(name)} AND (rolsuper OR rolreplication OR rolbypassrls)) THEN RAISE EXCEPTION 'role % has SUPERUSER, REPLICATION or BYPASSRLS, which the access model never grants; only a superuser could have set it. Remove it (ALTER ROLE % NOSUPERUSER NOREPLICATION NOBYPASSRLS as a superuser, or drop the role) and apply again.', ${literal(name)}, ${literal(name)}; END IF; END $$;`,
+];
 
 /**
  * `ALTER ROLE ... WITH PASSWORD '<verifier>'`. Only a SCRAM verifier is accepted: PostgreSQL stores a
@@ -75,7 +88,7 @@ function membershipStatements(member: string, memberOf: readonly string[], iamAu
 
 function roleStatements(r: RoleModel, verifiers: Readonly<Record<string, string>>): string[] {
   const n = ident(r.name);
-  const out = [createIfMissing(r.name), attributes(r.name, r.connectionLimit)];
+  const out = [createIfMissing(r.name, r.connectionLimit), ...attributes(r.name, r.connectionLimit)];
   if (r.iamAuth) {
     // An IAM role has no password at all: only a fresh IAM token opens a session.
     out.push(`ALTER ROLE ${n} WITH PASSWORD NULL;`);
@@ -116,8 +129,8 @@ export function cloneStatements(r: RoleModel, opts: CloneOptions = {}): string[]
   }
   const c = cloneName(r.name);
   return [
-    createIfMissing(c),
-    attributes(c, r.connectionLimit),
+    createIfMissing(c, r.connectionLimit),
+    ...attributes(c, r.connectionLimit),
     ...(opts.verifier === undefined ? [] : [passwordStatement(c, opts.verifier, "verifier")]),
     ...settingStatements(c, r.settings),
     ...membershipStatements(c, [r.name]),
@@ -132,6 +145,13 @@ export function accessStatements(m: AccessModel, opts: RenderOptions = {}): stri
   const s: string[] = [];
 
   for (const r of m.roles) s.push(...roleStatements(r, verifiers));
+  // On PostgreSQL 16 a non-superuser that creates a role gets ADMIN on it but neither SET nor INHERIT
+  // (createrole_self_grant is empty by default, https://www.postgresql.org/docs/16/runtime-config-client.html).
+  // The master user needs both on the owner: SET to hand it the schema (ALTER SCHEMA ... OWNER TO requires
+  // being able to SET ROLE to the new owner, https://www.postgresql.org/docs/16/sql-alterschema.html), and
+  // INHERIT to change its default privileges and grant on the tables it owns (GRANT by a member of the
+  // owning role is recorded as the owner's, https://www.postgresql.org/docs/16/sql-grant.html).
+  s.push(`GRANT ${ident(m.owner)} TO CURRENT_USER WITH INHERIT TRUE, SET TRUE;`);
   for (const e of m.extensions) s.push(`CREATE EXTENSION IF NOT EXISTS ${ident(e)} WITH SCHEMA ${schema};`);
 
   if (m.revokeFromPublic.database) s.push(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC;`);

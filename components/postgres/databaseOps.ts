@@ -5,7 +5,7 @@ import { type ApplyEvent, DBOPS_ENV } from "../../functions/dbops/contract";
 import { DB_METRICS_SCHEDULE, MONITOR_ROLE } from "../../spec/databaseOps";
 import { POSTGRES_PORT } from "../../spec/identifiers";
 import { assumeRolePolicy, managedRolePolicy } from "../iam";
-import { type AccessModel, passwordRoleKinds, passwordRoles } from "./accessModel";
+import { type AccessModel, passwordRoles, roleKinds } from "./accessModel";
 import { type DbopsBundle, dbopsBundle } from "./dbopsBundle";
 
 /**
@@ -91,6 +91,13 @@ export interface DatabaseOpsFunctionArgs {
   readonly roleSecrets: Readonly<Record<string, OpsRoleSecret>>;
   /** The column-encryption key's secret: `apply` gives it a value when it has none. */
   readonly columnKeySecret: OpsRoleSecret;
+  /**
+   * Where the column-key secret is replicated (DR on). Secrets Manager re-encrypts each new value for the
+   * replica with the replica's key as the caller who put it, so the function needs that key too
+   * ("Troubleshoot AWS Secrets Manager replication", No permissions available on the KMS key,
+   * https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets_troubleshoot.html).
+   */
+  readonly columnKeyReplica?: { readonly region: string; readonly kmsKeyArn: pulumi.Input<string> };
   /** The stack key: encrypts the secrets and the log group. */
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Days between rotations of every role secret (1–1000, Secrets Manager's range). */
@@ -155,6 +162,8 @@ export function databaseOpsPolicy(p: {
   columnKeySecretArn: string;
   kmsKeyArn: string;
   region: string;
+  /** The DR region's key, for the column-key secret's replica. */
+  replicaKey?: { arn: string; region: string };
 }): string {
   return JSON.stringify({
     Version: "2012-10-17",
@@ -190,6 +199,19 @@ export function databaseOpsPolicy(p: {
         Resource: [p.kmsKeyArn],
         Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${p.region}.amazonaws.com` } },
       },
+      ...(p.replicaKey
+        ? [
+            {
+              Sid: "EncryptTheColumnKeyReplicaThroughSecretsManagerOnly",
+              Effect: "Allow",
+              Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+              Resource: [p.replicaKey.arn],
+              Condition: {
+                StringEquals: { "kms:ViaService": `secretsmanager.${p.replicaKey.region}.amazonaws.com` },
+              },
+            },
+          ]
+        : []),
     ],
   });
 }
@@ -320,8 +342,9 @@ export class DatabaseOpsFunction extends pulumi.ComponentResource {
             roleSecretArns,
             args.columnKeySecret.secretArn,
             args.kmsKeyArn,
+            args.columnKeyReplica?.kmsKeyArn,
           ])
-          .apply(([logGroupArn, masterSecretArn, roles, columnKeySecretArn, kmsKeyArn]) =>
+          .apply(([logGroupArn, masterSecretArn, roles, columnKeySecretArn, kmsKeyArn, replicaKeyArn]) =>
             databaseOpsPolicy({
               logGroupArn,
               masterSecretArn,
@@ -329,6 +352,9 @@ export class DatabaseOpsFunction extends pulumi.ComponentResource {
               columnKeySecretArn,
               kmsKeyArn,
               region: args.region,
+              ...(args.columnKeyReplica && replicaKeyArn
+                ? { replicaKey: { arn: replicaKeyArn, region: args.columnKeyReplica.region } }
+                : {}),
             }),
           ),
       },
@@ -354,7 +380,7 @@ export class DatabaseOpsFunction extends pulumi.ComponentResource {
           [DBOPS_ENV.monitorSecretArn]: roles[MONITOR_ROLE.name],
           [DBOPS_ENV.caBundle]: DBOPS_CA_BUNDLE,
           // Which secrets rotation manages, and the scheme of each (spec/databaseOps.ts ROTATION_STRATEGY).
-          [DBOPS_ENV.roleKinds]: JSON.stringify(passwordRoleKinds(args.model)),
+          [DBOPS_ENV.roleKinds]: JSON.stringify(roleKinds(args.model.roles)),
         }),
       );
     const fn = new aws.lambda.Function(
@@ -415,11 +441,6 @@ export class DatabaseOpsFunction extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.cloudwatch.EventTarget(
-      `${name}-metrics`,
-      { rule: schedule.name, arn: fn.arn, input: METRICS_EVENT },
-      { parent: this, dependsOn: [schedulePermission] },
-    );
 
     // ---- apply: whenever the model or the code changes ----------------------------------------
     const input = pulumi
@@ -449,6 +470,14 @@ export class DatabaseOpsFunction extends pulumi.ComponentResource {
     );
 
     // ---- Rotation of every password role's secret, by the same function ------------------------
+    // The schedule's target only once apply has run: the metrics action signs in as the monitoring role,
+    // which apply creates, so earlier runs would only fail (and be retried) every minute.
+    new aws.cloudwatch.EventTarget(
+      `${name}-metrics`,
+      { rule: schedule.name, arn: fn.arn, input: METRICS_EVENT },
+      { parent: this, dependsOn: [schedulePermission, this.applied] },
+    );
+
     const rotations: Record<string, aws.secretsmanager.SecretRotation> = {};
     for (const r of pwRoles) {
       rotations[r] = new aws.secretsmanager.SecretRotation(

@@ -30,7 +30,16 @@ export function masterSecretRotation(
   }
   return new aws.secretsmanager.SecretRotation(
     name,
-    { secretId: args.secretArn, rotationRules: { automaticallyAfterDays: args.days } },
+    {
+      secretId: args.secretArn,
+      rotationRules: { automaticallyAfterDays: args.days },
+      // RotateSecret rotates at once unless told otherwise (RotateSecret API reference, RotateImmediately:
+      // "By default, Secrets Manager rotates the secret immediately",
+      // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html). On a new
+      // stack that would change the master password while the database operations function's first
+      // apply reads it. The schedule starts from now instead; RDS set a fresh password at creation.
+      rotateImmediately: false,
+    },
     opts,
   );
 }

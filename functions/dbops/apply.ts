@@ -20,8 +20,9 @@ import { accessStatements, alternatesUsers, cloneStatements } from "../../compon
 import { scramVerifier } from "../../components/postgres/scram";
 import { isColumnKey, newColumnKey } from "./columnKey";
 import type { ApplyEvent, ApplyResult } from "./contract";
-import { credentialsOf, parseSecretJson, type SecretJson } from "./credentials";
-import { type Endpoint, withSession } from "./db";
+import { parseSecretJson, type SecretJson } from "./credentials";
+import type { Endpoint } from "./db";
+import { withMasterSession } from "./master";
 import { generatePassword } from "./passwords";
 import { AWSCURRENT } from "./rotation";
 import type { SecretsStore } from "./secretsStore";
@@ -34,6 +35,8 @@ export interface ApplyContext {
   readonly log?: (line: string) => void;
   /** @default generatePassword */
   readonly newPassword?: () => string;
+  /** Waits before re-reading a master password that was refused. @default MASTER_RETRY_DELAYS_MS */
+  readonly masterRetryDelaysMs?: readonly number[];
 }
 
 /** Attributes, session defaults and memberships of a role, as one comparable string. */
@@ -93,16 +96,6 @@ export async function applyModel(e: ApplyEvent, ctx: ApplyContext): Promise<Appl
   if (problems.length > 0) throw new Error(`apply: invalid event:\n  - ${problems.join("\n  - ")}`);
   const model: AccessModel = e.model;
 
-  const masterValue = await ctx.store.getSecretValue(e.masterSecretArn, { versionStage: AWSCURRENT });
-  if (!masterValue)
-    throw new Error(
-      `masterSecretArn: ${e.masterSecretArn} has no AWSCURRENT value. Pass the instance's RDS-managed master secret (manageMasterUserPassword).`,
-    );
-  const master = credentialsOf(
-    e.masterSecretArn,
-    parseSecretJson(e.masterSecretArn, masterValue.secretString),
-  );
-
   // 1. Secrets without a password get one; secrets whose connection fields drifted get them rewritten.
   const verifiers: Record<string, string> = {};
   const toStore: { role: string; arn: string; json: SecretJson; initialised: boolean }[] = [];
@@ -133,9 +126,10 @@ export async function applyModel(e: ApplyEvent, ctx: ApplyContext): Promise<Appl
   const clones = model.roles.filter((r) => alternatesUsers(r) && !r.iamAuth);
   const cloneNames = clones.map((r) => cloneName(r.name));
   const statements = accessStatements(model, { passwordVerifiers: verifiers, transaction: false });
-  const outcome = await withSession(
+  const outcome = await withMasterSession(
+    ctx.store,
+    e.masterSecretArn,
     ctx.endpoint,
-    { user: master.user, password: master.password },
     async (c) => {
       const before = await fingerprints(c, [...roleNames, ...cloneNames]);
       await c.query("BEGIN");
@@ -168,6 +162,7 @@ export async function applyModel(e: ApplyEvent, ctx: ApplyContext): Promise<Appl
       );
       return { before, after, statements: n, extensions: new Set(ext.rows.map((x) => x.extname)) };
     },
+    { log, retryDelaysMs: ctx.masterRetryDelaysMs },
   );
 
   // 3. Store the new passwords (and corrected connection fields) now that PostgreSQL has the verifiers.

@@ -25,7 +25,7 @@ import { AWSCURRENT, rotate } from "./rotation";
 import { AwsSecretsStore, type SecretsStore } from "./secretsStore";
 
 /**
- * JSON object: password role name → role kind (`passwordRoleKinds(model)` in components/postgres/accessModel.ts). Rotation events carry
+ * JSON object: password role name → role kind (`roleKinds(model.roles)` in components/postgres/accessModel.ts). Rotation events carry
  * only a secret id; this is how the function knows which secrets it manages and how each rotates.
  */
 export const ROLE_KINDS_ENV = DBOPS_ENV.roleKinds;
@@ -101,7 +101,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
       roleKinds = v as Record<string, RoleKind>;
     } catch (e) {
       problems.push(
-        `${ROLE_KINDS_ENV}: is not a JSON object of role name to ${KINDS.join("/")} (${(e as Error).message}). Set it from passwordRoleKinds(model).`,
+        `${ROLE_KINDS_ENV}: is not a JSON object of role name to ${KINDS.join("/")} (${(e as Error).message}). Set it from roleKinds(model.roles).`,
       );
     }
   }
@@ -146,7 +146,7 @@ export async function handle(event: DbOpsEvent, rt: Runtime): Promise<ApplyResul
       );
     if (!rt.env.roleKinds)
       throw new Error(
-        `${ROLE_KINDS_ENV}: is not set; rotation cannot tell which secrets it manages. Set it from passwordRoleKinds(model).`,
+        `${ROLE_KINDS_ENV}: is not set; rotation cannot tell which secrets it manages. Set it from roleKinds(model.roles).`,
       );
     rt.log(`rotation ${e.Step} ${e.SecretId} version ${e.ClientRequestToken}`);
     await rotate(e, {

@@ -26,12 +26,14 @@
 import type { Client } from "pg";
 import type { RoleKind, RoleModel } from "../../components/postgres/accessModel";
 import { cloneName } from "../../components/postgres/accessModel";
+
 import { cloneStatements, ident, literal, passwordStatement } from "../../components/postgres/accessSql";
 import { scramVerifier } from "../../components/postgres/scram";
 import { CLONE_SUFFIX, ROTATION_STRATEGY } from "../../spec/databaseOps";
 import type { RotationEvent } from "./contract";
 import { credentialsOf, parseSecretJson } from "./credentials";
 import { type Endpoint, withSession } from "./db";
+import { withMasterSession } from "./master";
 import { generatePassword } from "./passwords";
 import type { SecretsStore } from "./secretsStore";
 
@@ -42,20 +44,15 @@ export interface RotationContext {
   readonly store: SecretsStore;
   readonly endpoint: Endpoint;
   readonly masterSecretArn: string;
-  /** Password roles of the access model and their kinds (`roleKinds(model)`): the secrets it manages. */
+  /** Password roles of the access model and their kinds (`roleKinds(model.roles)`, accessModel.ts): the secrets it manages. */
   readonly roleKinds: Readonly<Record<string, RoleKind>>;
   /** Progress lines: names and steps only, never a secret. */
   readonly log?: (line: string) => void;
   /** @default generatePassword */
   readonly newPassword?: () => string;
+  /** Waits before re-reading a master password that was refused. @default MASTER_RETRY_DELAYS_MS */
+  readonly masterRetryDelaysMs?: readonly number[];
 }
-
-/** The password roles and their kinds: what the function needs of the model to rotate. */
-export const roleKinds = (roles: readonly Pick<RoleModel, "name" | "kind" | "iamAuth">[]) =>
-  Object.fromEntries(roles.filter((r) => !r.iamAuth).map((r) => [r.name, r.kind])) as Record<
-    string,
-    RoleKind
-  >;
 
 /** Which model role a secret's username belongs to, refusing anything the function does not manage. */
 export function managedRole(
@@ -214,32 +211,32 @@ async function setSecret(e: RotationEvent, ctx: RotationContext, log: (l: string
     log(`setSecret ${id}: ${pending.user} already signs in with the pending password`);
     return;
   }
-  const master = await ctx.store.getSecretValue(ctx.masterSecretArn, { versionStage: AWSCURRENT });
-  if (!master)
-    throw new Error(
-      `MASTER_SECRET_ARN: ${ctx.masterSecretArn} has no AWSCURRENT value. Point it at the instance's RDS-managed master secret.`,
-    );
-  const admin = credentialsOf(ctx.masterSecretArn, parseSecretJson(ctx.masterSecretArn, master.secretString));
   const verifier = scramVerifier(pending.password);
-  await withSession(ctx.endpoint, admin, async (c) => {
-    await c.query("BEGIN");
-    try {
-      const statements = role.isClone
-        ? cloneStatements(await roleFromCatalog(c, role.base, role.kind), { verifier })
-        : [
-            // The role must exist: rotation never creates a model role (apply does).
-            `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(role.base)}) THEN RAISE EXCEPTION 'role % does not exist; run apply', ${literal(role.base)}; END IF; END $$;`,
-            passwordStatement(role.base, verifier, "verifier"),
-          ];
-      for (const s of statements) await c.query(s);
-      await c.query("COMMIT");
-    } catch (err) {
-      await c.query("ROLLBACK").catch(() => {});
-      throw new Error(
-        `setSecret ${id}: setting the password of ${ident(pending.user)} failed: ${describe(err)}`,
-      );
-    }
-  });
+  await withMasterSession(
+    ctx.store,
+    ctx.masterSecretArn,
+    ctx.endpoint,
+    async (c) => {
+      await c.query("BEGIN");
+      try {
+        const statements = role.isClone
+          ? cloneStatements(await roleFromCatalog(c, role.base, role.kind), { verifier })
+          : [
+              // The role must exist: rotation never creates a model role (apply does).
+              `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(role.base)}) THEN RAISE EXCEPTION 'role % does not exist; run apply', ${literal(role.base)}; END IF; END $$;`,
+              passwordStatement(role.base, verifier, "verifier"),
+            ];
+        for (const s of statements) await c.query(s);
+        await c.query("COMMIT");
+      } catch (err) {
+        await c.query("ROLLBACK").catch(() => {});
+        throw new Error(
+          `setSecret ${id}: setting the password of ${ident(pending.user)} failed: ${describe(err)}`,
+        );
+      }
+    },
+    { log, retryDelaysMs: ctx.masterRetryDelaysMs },
+  );
   log(`setSecret ${id}: ${pending.user} has the pending password (SCRAM verifier)`);
 }
 

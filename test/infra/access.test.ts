@@ -147,6 +147,10 @@ describe("the column-encryption key's secret", () => {
     const r = await runStack({ stack: "dev", config: { drEnabled: false } });
     expect(r.error).toBeUndefined();
     expect(one(r, SECRET, "-column-key-secret").inputs.replicas).toBeUndefined();
+    const p = JSON.parse(String(one(r, "aws:iam/policy:Policy", "-dbops-policy").inputs.policy));
+    expect(p.Statement.map((x: { Sid: string }) => x.Sid)).not.toContain(
+      "EncryptTheColumnKeyReplicaThroughSecretsManagerOnly",
+    );
   });
 });
 
@@ -292,7 +296,7 @@ describe("the function's role", () => {
     ]);
   });
 
-  it("names every resource: its log group, the master secret (read), the role and column-key secrets, the key via Secrets Manager", () => {
+  it("names every resource: its log group, the master secret (read), the role and column-key secrets, the keys via Secrets Manager", () => {
     const logArn = one(dev, "aws:cloudwatch/logGroup:LogGroup", "-dbops-logs").state.arn;
     expect(policy().Statement).toEqual([
       {
@@ -324,6 +328,14 @@ describe("the function's role", () => {
         Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: [keyArn(dev)],
         Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
+      },
+      {
+        // Secrets Manager re-encrypts each new column-key value for the DR replica as the caller.
+        Sid: "EncryptTheColumnKeyReplicaThroughSecretsManagerOnly",
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+        Resource: [one(dev, "aws:kms/key:Key", "verscienta-dev-dr-key").state.arn],
+        Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-west-2.amazonaws.com" } },
       },
     ]);
     expect(JSON.stringify(policy())).not.toMatch(/"Resource":\["\*"\]|"Resource":"\*"/);
@@ -423,6 +435,8 @@ describe("rotation and the schedule", () => {
     expect(rule.inputs.scheduleExpression).toBe(DB_METRICS_SCHEDULE);
     const target = one(dev, "aws:cloudwatch/eventTarget:EventTarget", "-dbops-metrics");
     expect(target.inputs).toMatchObject({ input: '{"action":"metrics"}' });
+    // Not before apply has created the monitoring role the metrics action signs in as.
+    expect(target.dependencies).toContain(one(dev, INVOCATION, "-dbops-apply").urn);
   });
 });
 

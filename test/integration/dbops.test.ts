@@ -1,18 +1,20 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { RotateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AccessModel, accessModel, cloneName } from "../../components/postgres/accessModel";
+import { type AccessModel, accessModel, cloneName, roleKinds } from "../../components/postgres/accessModel";
 import { ident } from "../../components/postgres/accessSql";
 import { scramVerifier } from "../../components/postgres/scram";
+import { applyModel } from "../../functions/dbops/apply";
 import type { ApplyEvent, ApplyResult, RotationEvent } from "../../functions/dbops/contract";
 import { dbClient, type Endpoint } from "../../functions/dbops/db";
 import { handle, type Runtime } from "../../functions/dbops/handler";
-import { roleKinds } from "../../functions/dbops/rotation";
-import { AwsSecretsStore } from "../../functions/dbops/secretsStore";
+import { AwsSecretsStore, type SecretsStore } from "../../functions/dbops/secretsStore";
 import { stackAccessModel } from "../../infra/accessModel";
 import { stackConfig } from "../../local/stackConfig";
-import { availableLibraries, startTwin, type Twin } from "../../local/twin";
+import { availableLibraries, nativeDir, startTwin, type Twin } from "../../local/twin";
 import { MONITOR_ROLE } from "../../spec/databaseOps";
 import { type SecretsManagerStandIn, startSecretsManagerStandIn } from "../../testing/secretsManagerStandIn";
 
@@ -37,6 +39,13 @@ const APP = cfg.appRoleName;
 const ANALYTICS = cfg.analyticsRoleName;
 const MONITOR = MONITOR_ROLE.name;
 const INSUFFICIENT_PRIVILEGE = "42501";
+/** Whether a non-superuser may create the extension (`trusted = true` in its control file). */
+const trusted = (e: string): boolean =>
+  /^trusted\s*=\s*true/m.test(
+    readFileSync(path.join(nativeDir(), "share", "postgresql", "extension", `${e}.control`), "utf8"),
+  );
+/** Stands in for the RDS master user: a non-superuser with CREATEROLE and CREATEDB. */
+const MASTER_STANDIN = "rds_master_standin";
 const READ_ONLY_TRANSACTION = "25006";
 
 /** The stack's model, on the twin: no IAM locally, pgaudit only where the library exists. */
@@ -100,7 +109,7 @@ async function catalogs(): Promise<Record<string, unknown>> {
       "SELECT rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin, rolreplication, rolbypassrls, rolconnlimit FROM pg_roles WHERE rolname NOT LIKE 'pg\\_%' ORDER BY rolname",
     ),
     members: await q(
-      "SELECT r.rolname AS role, m.rolname AS member, g.rolname AS grantor, a.admin_option, a.inherit_option, a.set_option FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member JOIN pg_roles g ON g.oid = a.grantor ORDER BY 1, 2",
+      "SELECT r.rolname AS role, m.rolname AS member, g.rolname AS grantor, a.admin_option, a.inherit_option, a.set_option FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member JOIN pg_roles g ON g.oid = a.grantor ORDER BY 1, 2, 3",
     ),
     settings: await q(
       "SELECT setdatabase, setrole::regrole::text AS role, setconfig FROM pg_db_role_setting ORDER BY 1, 2",
@@ -120,6 +129,24 @@ async function catalogs(): Promise<Record<string, unknown>> {
     ),
   };
 }
+
+/** A password the master user had before a rotation: never valid here. */
+const STALE_PASSWORD = "stale-master-password-0123456789";
+/** The stand-in store, except that reads of the master secret give STALE_PASSWORD while `stale()` says so. */
+const staleMasterStore = (stale: () => boolean): SecretsStore =>
+  new Proxy(rt.store, {
+    get(target, prop, receiver) {
+      if (prop !== "getSecretValue") return Reflect.get(target, prop, receiver);
+      return async (id: string, o?: { versionId?: string; versionStage?: string }) => {
+        const v = await target.getSecretValue(id, o);
+        if (id !== masterArn || !v || !stale()) return v;
+        return {
+          ...v,
+          secretString: JSON.stringify({ ...JSON.parse(v.secretString), password: STALE_PASSWORD }),
+        };
+      };
+    },
+  });
 
 let rotationClient: SecretsManagerClient;
 const credentials = { accessKeyId: "AKIDSTANDIN", secretAccessKey: "standin-secret-key" };
@@ -153,15 +180,31 @@ beforeAll(async () => {
   );
   await a.end();
   const u = new URL(twin.adminUrl);
-  const master = { user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
-  const pg = await sessionAs(master.user, master.password, "postgres");
+  const superuser = { user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+  const pg = await sessionAs(superuser.user, superuser.password, "postgres");
   await pg.query(`DROP DATABASE ${ident(twin.database)} WITH (FORCE)`);
   for (const r of roles) await pg.query(`DROP ROLE ${ident(r)}`);
-  await pg.query(`CREATE DATABASE ${ident(twin.database)}`);
-
+  // The function signs in as the RDS master user, which is NOT a superuser: LOGIN NOSUPERUSER CREATEROLE
+  // CREATEDB NOREPLICATION, no BYPASSRLS, owner of the database RDS created ("Understanding the
+  // rds_superuser role", RDS User Guide). A stand-in with exactly those attributes, so every statement
+  // apply and rotation send is one RDS would accept from the master user. Two powers of rds_superuser the
+  // twin cannot give a non-superuser are granted the nearest way, and stated: ADMIN on pg_monitor (RDS is
+  // assumed to let rds_superuser grant it; README, Known limitations), and creating pg_stat_statements,
+  // pg_stat_statements and earthdistance, which PostgreSQL marks untrusted (RDS lets rds_superuser create
+  // the extensions it supports): created here by the superuser, the way RDS would let the master.
+  const standinPassword = randomBytes(24).toString("base64url");
+  await pg.query(
+    `CREATE ROLE ${ident(MASTER_STANDIN)} WITH LOGIN NOSUPERUSER CREATEROLE CREATEDB NOREPLICATION NOBYPASSRLS PASSWORD '${scramVerifier(standinPassword)}'`,
+  );
+  await pg.query(`GRANT pg_monitor TO ${ident(MASTER_STANDIN)} WITH ADMIN OPTION`);
+  await pg.query(`CREATE DATABASE ${ident(twin.database)} OWNER ${ident(MASTER_STANDIN)}`);
   model = twinModel();
+  const db = await sessionAs(superuser.user, superuser.password, twin.database);
+  for (const e of model.extensions)
+    if (!trusted(e)) await db.query(`CREATE EXTENSION ${ident(e)} WITH SCHEMA public CASCADE`);
+
   masterArn = sm.createSecret("rds!db-standin", {
-    value: JSON.stringify({ username: master.user, password: master.password }),
+    value: JSON.stringify({ username: MASTER_STANDIN, password: standinPassword }),
   });
   for (const r of roles) {
     // As RoleSecret writes it: where and as whom, no password. Rotation on, as SecretRotation turns it on.
@@ -270,6 +313,34 @@ describe("apply", () => {
     const r = await apply(model);
     expect(r.rolesUpdated).toEqual([ANALYTICS]);
     expect(await catalogs()).toEqual(before);
+  });
+
+  it("signs in again when the master password is refused mid-rotation, reading the secret anew", async () => {
+    // The first read of the master secret gives a password that no longer works, as during RDS's own
+    // rotation of the master secret; the second read gives the one that does.
+    let reads = 0;
+    const lines: string[] = [];
+    const stale = staleMasterStore(() => reads++ === 0);
+    const r = await applyModel(applyEvent(model), {
+      store: stale,
+      endpoint,
+      log: (l) => lines.push(l),
+      masterRetryDelaysMs: [10],
+    });
+    expect(r.database).toBe(twin.database);
+    expect(reads).toBe(2);
+    expect(lines.some((l) => l.includes("password refused (28P01)"))).toBe(true);
+    expect(lines.join("\n")).not.toContain(STALE_PASSWORD);
+  });
+
+  it("fails with the server's 28P01 once the retries are spent, never retrying a failed statement", async () => {
+    const err = await applyModel(applyEvent(model), {
+      store: staleMasterStore(() => true),
+      endpoint,
+      masterRetryDelaysMs: [1, 1],
+    }).catch((e: unknown) => e);
+    expect((err as { code?: string }).code).toBe("28P01");
+    expect(String(err)).not.toContain(STALE_PASSWORD);
   });
 
   it("applies a model change: a connection limit and an extra extension", async () => {

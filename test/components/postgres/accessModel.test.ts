@@ -140,8 +140,19 @@ describe("renderAccessSql", () => {
     expect(sql.startsWith("BEGIN;\n")).toBe(true);
     expect(sql.trimEnd().endsWith("COMMIT;")).toBe(true);
     expect(sql).toContain(
-      `IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'app_user') THEN CREATE ROLE "app_user";`,
+      `IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'app_user') THEN CREATE ROLE "app_user" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT CONNECTION LIMIT 100;`,
     );
+    // The RDS master user is no superuser: ALTER ROLE never names SUPERUSER, REPLICATION or BYPASSRLS
+    // (PostgreSQL 16 refuses even their NO forms to a role without them); a check stops apply instead.
+    expect(sql).toContain(
+      'ALTER ROLE "app_user" WITH LOGIN NOCREATEDB NOCREATEROLE INHERIT CONNECTION LIMIT 100;',
+    );
+    expect(sql).not.toMatch(/^ALTER ROLE [^;]*(SUPERUSER|REPLICATION|BYPASSRLS)/m);
+    expect(sql).toContain(
+      "IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'app_user' AND (rolsuper OR rolreplication OR rolbypassrls)) THEN RAISE EXCEPTION",
+    );
+    // The master user can SET ROLE to the owner (schema ownership) and inherit its rights (its tables).
+    expect(sql).toContain('GRANT "verscienta_owner" TO CURRENT_USER WITH INHERIT TRUE, SET TRUE;');
     expect(sql).toContain('CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA "public";');
   });
 

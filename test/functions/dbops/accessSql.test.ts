@@ -84,8 +84,9 @@ describe("the monitoring role", () => {
 describe("cloneStatements", () => {
   it("creates <role>_clone with the role's attributes, limit, settings and INHERIT membership", () => {
     expect(cloneStatements(role("analytics_readonly"))).toEqual([
-      `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'analytics_readonly_clone') THEN CREATE ROLE "analytics_readonly_clone"; END IF; END $$;`,
-      'ALTER ROLE "analytics_readonly_clone" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT CONNECTION LIMIT 10;',
+      `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'analytics_readonly_clone') THEN CREATE ROLE "analytics_readonly_clone" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT CONNECTION LIMIT 10; END IF; END $$;`,
+      'ALTER ROLE "analytics_readonly_clone" WITH LOGIN NOCREATEDB NOCREATEROLE INHERIT CONNECTION LIMIT 10;',
+      expect.stringContaining("(rolsuper OR rolreplication OR rolbypassrls)) THEN RAISE EXCEPTION"),
       'ALTER ROLE "analytics_readonly_clone" RESET ALL;',
       `ALTER ROLE "analytics_readonly_clone" SET "default_transaction_read_only" = 'on';`,
       'GRANT "analytics_readonly" TO "analytics_readonly_clone";',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { roleKinds } from "../../../components/postgres/accessModel";
 import { eventKind, ROLE_KINDS_ENV, readEnvironment } from "../../../functions/dbops/handler";
-import { managedRole, nextUsername, roleKinds } from "../../../functions/dbops/rotation";
+import { managedRole, nextUsername } from "../../../functions/dbops/rotation";
 
 const KINDS = {
   verscienta_owner: "owner",
