@@ -1,5 +1,5 @@
 /**
- * `npm run bench:plan [-- --runs <n>] [--sizes 1,10,50]`
+ * `npm run bench:plan [-- --runs <n>] [--sizes 1,10,50] [--no-cdk]`
  *
  * Wall time and peak memory of the offline plan, each run in a fresh Node process:
  * - `plan CLI prod`: the whole `tools/plan.ts --stack prod` process, launched as `npm run plan` does
@@ -7,22 +7,36 @@
  *   for comparison, through tsx's CLI with no bundle; wall time here, peak RSS from /usr/bin/time when
  *   installed;
  * - `prod (in-process)` and `prod × N db`: the plan measured inside the process after the imports
- *   (program under mocks + the full pack), plus the import cost; launched as `npm run plan` does.
- * Prints medians, the ratio to the cdk-nag baseline (cdk synth + HIPAA pack for an equivalent RDS
- * stack on this machine: 2.4 s, 450 MiB) and the per-database cost to check it grows linearly.
+ *   (program under mocks + the full pack), plus the import cost; launched as `npm run plan` does;
+ * - the cdk-nag baseline, when `bench/cdk/node_modules` is installed (`npm ci --prefix bench/cdk`): the
+ *   equivalent prod stack in AWS CDK, `Aspects.of(app).add(new HIPAASecurityChecks())` and `app.synth()`
+ *   (`bench/cdk/synth.js`), measured the same way.
+ * Samples are taken in rounds (one of each scenario per round: ours, cdk, ours, cdk, ...) so load affects
+ * all alike. Prints medians, the ratios ours/cdk computed from those medians of this run (no ratio when
+ * the baseline is not measured), and the per-database cost to check it grows linearly.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { findRepoRoot } from "../testing/repoRoot";
+import {
+  baselineSkipReason,
+  CDK_DIR,
+  CDK_SCRIPT,
+  type CdkReport,
+  interleaved,
+  parseCdkReport,
+  ratio,
+} from "./lib/benchBaseline";
 import { linearFit, median, table } from "./lib/benchStats";
 import { flag, parseArgs, runCli, UsageError } from "./lib/cli";
 
 const ROOT = findRepoRoot(__dirname);
-const CDK = { wallS: 2.4, rssMiB: 450 };
 const TIME = "/usr/bin/time";
-const USAGE = "usage: npm run bench:plan -- [--runs <n>] [--sizes 1,10,50]";
+const USAGE = "usage: npm run bench:plan -- [--runs <n>] [--sizes 1,10,50] [--no-cdk]";
+/** The ratio `npm run plan` should reach against the cdk-nag baseline, wall time and peak RSS. */
+const TARGET_RATIO = 0.5;
 
 interface Sample {
   wallMs: number;
@@ -30,6 +44,7 @@ interface Sample {
   importMs?: number;
   planMs?: number;
   resources?: number;
+  cdk?: CdkReport;
 }
 
 /** Runs a node process, measuring wall time here and peak RSS with /usr/bin/time -f %M (KiB). */
@@ -89,11 +104,29 @@ async function sampleChild(stack: string, instances?: number): Promise<Sample> {
   };
 }
 
+/** One cdk-nag baseline run: `node bench/cdk/synth.js`, a fresh process measured like ours. */
+async function sampleCdk(): Promise<Sample> {
+  const r = await measure([CDK_SCRIPT]);
+  if (r.code !== 0) throw new Error(`${CDK_SCRIPT} exited ${r.code}`);
+  const cdk = parseCdkReport(r.stdout);
+  return { wallMs: r.wallMs, rssMiB: r.rssMiB ?? cdk.maxRssMiB, resources: cdk.resources, cdk };
+}
+
+/** "aws-cdk-lib 2.x.y, cdk-nag 2.x.y" as installed under bench/cdk. */
+function cdkVersions(): string {
+  return ["aws-cdk-lib", "cdk-nag"]
+    .map((name) => {
+      const pkg = path.join(ROOT, CDK_DIR, "node_modules", name, "package.json");
+      return `${name} ${(JSON.parse(readFileSync(pkg, "utf8")) as { version: string }).version}`;
+    })
+    .join(", ");
+}
+
 const f0 = (n: number) => n.toFixed(0);
 const f2 = (n: number) => n.toFixed(2);
 
 runCli("bench:plan", async () => {
-  const args = parseArgs(process.argv.slice(2), { values: ["runs", "sizes"] }, USAGE);
+  const args = parseArgs(process.argv.slice(2), { values: ["runs", "sizes"], switches: ["no-cdk"] }, USAGE);
   const runs = Number(flag(args, "runs") ?? 5);
   if (!Number.isInteger(runs) || runs < 1)
     throw new UsageError(`--runs must be a positive integer. ${USAGE}`);
@@ -101,63 +134,104 @@ runCli("bench:plan", async () => {
   if (sizes.some((n) => !Number.isInteger(n) || n < 1) || sizes.length < 2) {
     throw new UsageError(`--sizes must list two or more positive integers. ${USAGE}`);
   }
+  const skipCdk = baselineSkipReason(ROOT, args.flags["no-cdk"] === true);
   const tmp = mkdtempSync(path.join(tmpdir(), "bench-plan-"));
   const log = (m: string) => process.stderr.write(`bench:plan: ${m}\n`);
-  log(`${runs} runs each; peak RSS from ${existsSync(TIME) ? "/usr/bin/time" : "the child's resourceUsage"}`);
-  const scenarios: { label: string; n?: number; take: () => Promise<Sample> }[] = [
+  log(
+    `${runs} rounds, one fresh process per scenario each, interleaved; peak RSS from ` +
+      `${existsSync(TIME) ? "/usr/bin/time" : "the child's resourceUsage"}`,
+  );
+  if (skipCdk) log(skipCdk);
+  /** `comparable`: the same single-database prod stack as the baseline, so a ratio means something. */
+  const ours: { label: string; n?: number; comparable: boolean; take: () => Promise<Sample> }[] = [
     ...Object.entries(LAUNCHERS).map(([label, launcher]) => ({
       label: `plan CLI prod: ${label}`,
+      comparable: true,
       take: () => sampleCli(launcher, path.join(tmp, "plan.json")),
     })),
-    { label: "prod (in-process)", take: () => sampleChild("prod") },
-    ...sizes.map((n) => ({ label: `prod × ${n} db`, n, take: () => sampleChild("prod", n) })),
+    { label: "prod (in-process)", comparable: true, take: () => sampleChild("prod") },
+    ...sizes.map((n) => ({
+      label: `prod × ${n} db`,
+      n,
+      comparable: n === 1,
+      take: () => sampleChild("prod", n),
+    })),
   ];
-  const rows: string[][] = [];
-  const scaling: { n: number; planMs: number; rssMiB: number }[] = [];
+  const cdkLabel = "baseline: cdk synth + cdk-nag HIPAA (bench/cdk)";
+  const scenarios = skipCdk
+    ? ours
+    : [...ours, { label: cdkLabel, comparable: false, take: sampleCdk } as (typeof ours)[number]];
+  let samples: Sample[][];
   try {
-    // One warm-up so tsx's transform cache is filled, as it is for anyone running the plan twice.
+    // One warm-up of each so the file cache (and tsx's transform cache) is filled, as it is for anyone
+    // running either tool twice.
     await sampleChild("prod");
-    for (const s of scenarios) {
-      const samples: Sample[] = [];
-      for (let i = 0; i < runs; i++) samples.push(await s.take());
-      const wall = median(samples.map((x) => x.wallMs));
-      const rss = median(samples.map((x) => x.rssMiB));
-      const plan = samples[0].planMs === undefined ? undefined : median(samples.map((x) => x.planMs ?? 0));
-      const imp = samples[0].importMs === undefined ? undefined : median(samples.map((x) => x.importMs ?? 0));
-      log(
-        `${s.label}: wall ${f0(wall)} ms, rss ${f0(rss)} MiB${plan !== undefined ? `, plan ${f0(plan)} ms` : ""}`,
-      );
-      rows.push([
-        s.label,
-        samples[0].resources === undefined ? "" : String(samples[0].resources),
-        f0(wall),
-        imp === undefined ? "" : f0(imp),
-        plan === undefined ? "" : f0(plan),
-        f0(rss),
-        f2(wall / 1000 / CDK.wallS),
-        f2(rss / CDK.rssMiB),
-      ]);
-      if (s.n !== undefined && plan !== undefined) scaling.push({ n: s.n, planMs: plan, rssMiB: rss });
-    }
+    if (!skipCdk) await sampleCdk();
+    samples = await interleaved(
+      runs,
+      scenarios.map((s) => s.take),
+      (round, s) => {
+        if (s === scenarios.length - 1) log(`round ${round + 1}/${runs} done`);
+      },
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+  const med = samples.map((xs) => ({
+    wall: median(xs.map((x) => x.wallMs)),
+    rss: median(xs.map((x) => x.rssMiB)),
+    plan: xs[0].planMs === undefined ? undefined : median(xs.map((x) => x.planMs ?? 0)),
+    imp: xs[0].importMs === undefined ? undefined : median(xs.map((x) => x.importMs ?? 0)),
+    resources: xs[0].resources,
+  }));
+  const base = skipCdk ? undefined : med[scenarios.length - 1];
+  const rows: string[][] = [];
+  const scaling: { n: number; planMs: number; rssMiB: number }[] = [];
+  scenarios.forEach((s, i) => {
+    const m = med[i];
+    log(
+      `${s.label}: wall ${f0(m.wall)} ms, rss ${f0(m.rss)} MiB${m.plan !== undefined ? `, plan ${f0(m.plan)} ms` : ""}`,
+    );
+    const row = [
+      s.label,
+      m.resources === undefined ? "" : String(m.resources),
+      f0(m.wall),
+      m.imp === undefined ? "" : f0(m.imp),
+      m.plan === undefined ? "" : f0(m.plan),
+      f0(m.rss),
+    ];
+    if (base)
+      row.push(s.comparable ? ratio(m.wall, base.wall) : "", s.comparable ? ratio(m.rss, base.rss) : "");
+    rows.push(row);
+    if (s.n !== undefined && m.plan !== undefined) scaling.push({ n: s.n, planMs: m.plan, rssMiB: m.rss });
+  });
   const out: string[] = [];
   out.push(
-    `Offline plan benchmark: medians of ${runs} fresh processes (node ${process.version}, ${process.platform}/${process.arch}, ` +
-      `${cpus().length} CPUs, load average ${loadavg()
+    `Offline plan benchmark: medians of ${runs} fresh processes per scenario, interleaved (node ${process.version}, ` +
+      `${process.platform}/${process.arch}, ${cpus().length} CPUs, load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(" ")} at the end)`,
   );
-  out.push(
-    table(
-      ["scenario", "resources", "wall ms", "import ms", "plan ms", "peak RSS MiB", "wall/cdk", "rss/cdk"],
-      rows,
-    ),
-  );
-  out.push(
-    `cdk-nag baseline (cdk synth + HIPAA pack, same machine): ${CDK.wallS} s, ${CDK.rssMiB} MiB; target ratio ≤ 0.50`,
-  );
+  const header = ["scenario", "resources", "wall ms", "import ms", "plan ms", "peak RSS MiB"];
+  out.push(table(base ? [...header, "wall/cdk", "rss/cdk"] : header, rows));
+  if (base) {
+    const report = samples[scenarios.length - 1][0].cdk!;
+    out.push(
+      `cdk-nag baseline measured in this run (${cdkVersions()}; node ${CDK_DIR}/synth.js: ${report.resources} ` +
+        `CloudFormation resources, ${report.nagChecks} HIPAA checks, ${report.nagNonCompliant} non-compliant): ` +
+        `median ${f0(base.wall)} ms, ${f0(base.rss)} MiB. Ratios are ours/cdk from these medians.`,
+    );
+    const ref = med[0];
+    const wallR = ref.wall / base.wall;
+    const rssR = ref.rss / base.rss;
+    const verdict = (r: number) => (r <= TARGET_RATIO ? "met" : "NOT met");
+    out.push(
+      `Target ≤ ${TARGET_RATIO.toFixed(2)} for \`${scenarios[0].label}\`: wall ${f2(wallR)} (${verdict(wallR)}), ` +
+        `peak RSS ${f2(rssR)} (${verdict(rssR)})`,
+    );
+  } else {
+    out.push(skipCdk!);
+  }
   const time = linearFit(
     scaling.map((s) => s.n),
     scaling.map((s) => s.planMs),
