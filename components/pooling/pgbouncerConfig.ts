@@ -3,8 +3,9 @@
  * same function; only hosts, ports, paths and certificates differ.
  *
  * Authentication: clients authenticate with SCRAM-SHA-256 against `auth_file`, which holds the login
- * roles' passwords (from Secrets Manager in AWS, from the twin locally); PgBouncer then logs into
- * PostgreSQL with SCRAM itself. `auth_query` with a lookup role would avoid the file, but RDS gives no
+ * roles' passwords (in AWS both logins of each alternating-users secret, AWSCURRENT and AWSPREVIOUS,
+ * re-read by the task every few minutes; from the twin locally); PgBouncer then logs into PostgreSQL with
+ * SCRAM itself. `auth_query` with a lookup role would avoid the file, but RDS gives no
  * role, not even rds_superuser, read access to pg_authid/pg_shadow, so it cannot work against RDS
  * (pgbouncer/pgbouncer#265, #446).
  */
@@ -84,9 +85,10 @@ export function renderPgbouncerIni(pool: PgBouncerPoolSettings, o: PgBouncerIniO
     "",
     "[users]",
     // A hard cap per role equal to what validatePoolFit counted (default + reserve pool). The clone gets
-    // the same cap: alternating-users rotation (spec/databaseOps.ts) switches a secret's username to
-    // `<role>_clone`, and a task started after that signs in as the clone. A task's auth file holds one
-    // of the two, so the cap per task is unchanged.
+    // the same cap: alternating-users rotation (spec/databaseOps.ts) switches a secret's username between
+    // `<role>` and `<role>_clone`, and the task's auth file holds both logins (AWSCURRENT and
+    // AWSPREVIOUS), so clients may sign in as either. Apps read one secret version at a time, so at any
+    // moment nearly all of a role's clients use one of the two; validatePoolFit counts one cap per role.
     ...o.roles.flatMap((r) => [
       `${r} = max_user_connections=${perUser}`,
       `${r}${CLONE_SUFFIX} = max_user_connections=${perUser}`,
@@ -211,15 +213,22 @@ export interface StartScriptOptions {
   /** Environment variable with the rendered ini (not secret). */
   readonly iniEnv: string;
   /**
-   * Login roles and the environment variables ECS fills from each role's secret (`secrets`): its
-   * `username` (the alternating-users rotation switches it between `<role>` and `<role>_clone`) and
-   * `password`.
+   * Login roles and, for each, the plain environment variable holding its secret's ARN (not secret). The
+   * script reads the secret's AWSCURRENT and AWSPREVIOUS versions itself (task role, `secretsmanager`
+   * endpoint); the alternating-users rotation switches `username` between `<role>` and `<role>_clone`.
    */
   readonly roles: readonly {
     readonly name: string;
-    readonly usernameEnv: string;
-    readonly passwordEnv: string;
+    readonly secretArnEnv: string;
   }[];
+  /**
+   * Seconds between two reads of the secrets (the first is at start). Rotations are days apart; a few
+   * minutes keeps a rotated login usable through PgBouncer soon after the secret moves.
+   * @default 300 (PGBOUNCER_CREDENTIAL_REFRESH_SECONDS)
+   */
+  readonly refreshSeconds?: number;
+  /** Pause between the three attempts to read the secrets at start. @default 5 */
+  readonly credentialRetrySeconds?: number;
   /** The server certificate: issued by AWS Private CA for the name in `PGBOUNCER_TLS_HOSTNAME`. */
   readonly tls: StartScriptTlsOptions;
   /**
@@ -230,13 +239,59 @@ export interface StartScriptOptions {
 }
 
 const envName = /^[A-Z_][A-Z0-9_]*$/;
+
+/** How often a task re-reads the pooled roles' secrets by default (seconds). */
+export const PGBOUNCER_CREDENTIAL_REFRESH_SECONDS = 300;
+
+/**
+ * Reads one SecretString (JSON) on stdin and prints its auth_file line, `"<username>" "<password>"`
+ * with `"` doubled. Python because the image has it anyway (Debian's `awscli` depends on `python3`) and a
+ * JMESPath `--query` cannot parse the JSON inside SecretString. The secret only ever travels on stdin and
+ * stdout, never on a command line. Exit 1: not a JSON object with `username` and `password` (Python's own
+ * error, which never quotes the input, goes to /dev/null); 3: `username` is neither the role nor its
+ * clone (PgBouncer caps only those two in [users]); 4: the password is empty or has a line break or NUL.
+ * One line, no single quote: it sits inside '...' in the script.
+ */
+const AUTH_LINE_PY = [
+  "import json,sys",
+  "r=sys.argv[1]",
+  "s=json.loads(sys.stdin.read())",
+  'u=s["username"]',
+  'p=s["password"]',
+  "Q=chr(34)",
+  `sys.exit(3) if u not in (r, r+"${CLONE_SUFFIX}") else None`,
+  'sys.exit(4) if not isinstance(p,str) or p=="" or any(c in p for c in chr(10)+chr(13)+chr(0)) else None',
+  "print(Q+u+Q, Q+p.replace(Q,Q+Q)+Q)",
+].join("; ");
 /** Below this, a certificate that could not be renewed stops the task (ECS starts a fresh one). */
 const TLS_GIVE_UP_SECONDS = 3600;
 
 /**
  * The container's start script (`sh -c`, POSIX sh: Debian's dash). Writes the ini from a plain
- * environment variable and the auth_file from the password variables ECS injected from Secrets Manager
- * (then drops them from the environment). Then it gets PgBouncer's server certificate:
+ * environment variable and the auth_file from Secrets Manager, which it keeps current by itself:
+ *
+ * - at start and then every `refreshSeconds`, for each pooled role it reads the secret's AWSCURRENT and
+ *   AWSPREVIOUS versions (`aws secretsmanager get-secret-value --version-stage`, the task role's
+ *   GetSecretValue on exactly those secrets) and writes both logins, `"<username>" "<password>"`, one per
+ *   username (AWSCURRENT wins), to a new 0600 file. With alternating users (spec/databaseOps.ts) the
+ *   previous login keeps its password until the next rotation (Secrets Manager User Guide, "Lambda
+ *   function rotation strategies": after rotation both user and user_clone credentials are valid), so
+ *   both are admitted. AWSPREVIOUS does not exist before the first rotation: GetSecretValue answers
+ *   ResourceNotFoundException (the CLI exits 254, "the service returned an error", AWS CLI User Guide,
+ *   "Command line return codes"), and exactly that is tolerated for AWSPREVIOUS;
+ * - the two reads are not one snapshot, so AWSCURRENT is read again after AWSPREVIOUS: if it moved (a
+ *   rotation finishing at that moment), the round is skipped rather than load logins from two labellings;
+ * - only when the file differs it replaces the auth_file with `mv` (rename(2): PgBouncer never reads a
+ *   half-written file) and sends PgBouncer SIGHUP, which is RELOAD: it re-reads the configuration and
+ *   "the files specified by the settings auth_file and auth_hba_file" (PgBouncer usage, "Process
+ *   controlling commands: RELOAD" and "Signals: SIGHUP"), without dropping clients;
+ * - a failed refresh keeps the old file and logs one line (the CLI's error, never a value); the task
+ *   carries on. At start, when three attempts fail, the task stops (as ECS does when it cannot inject
+ *   `secrets`): a PgBouncer with an empty auth_file would admit nobody.
+ *
+ * Passwords never appear on a command line (argv is readable in /proc) or in the log: the CLI prints the
+ * SecretString on its stdout, the shell keeps it in a variable and hands it to Python's stdin with the
+ * `printf` builtin. Then it gets PgBouncer's server certificate:
  *
  * - generates a P-256 key in the run directory (mode 0600, task-local storage; never printed or sent);
  * - sends only a CSR whose subjectAltName is the pooler's DNS name to `acm-pca issue-certificate`
@@ -264,12 +319,21 @@ const TLS_GIVE_UP_SECONDS = 3600;
 export function pgbouncerStartScript(o: StartScriptOptions): string {
   if (!/^\/[A-Za-z0-9/_.-]+$/.test(o.runDir))
     throw new Error(`runDir: "${o.runDir}" must be an absolute plain path.`);
-  for (const v of [o.iniEnv, ...o.roles.flatMap((r) => [r.usernameEnv, r.passwordEnv])]) {
+  for (const v of [o.iniEnv, ...o.roles.map((r) => r.secretArnEnv)]) {
     if (!envName.test(v))
       throw new Error(`environment variable name "${v}" is not valid. Use A-Z, 0-9 and _.`);
   }
   for (const r of o.roles)
     if (!ident.test(r.name)) throw new Error(`roles: "${r.name}" is not a PostgreSQL identifier.`);
+  const refresh = o.refreshSeconds ?? PGBOUNCER_CREDENTIAL_REFRESH_SECONDS;
+  if (!Number.isInteger(refresh) || refresh < 1 || refresh > 3600) {
+    throw new Error(
+      `refreshSeconds: ${refresh} must be a whole number from 1 to 3600 (a rotated login must reach PgBouncer well within a rotation period).`,
+    );
+  }
+  const credRetry = o.credentialRetrySeconds ?? 5;
+  if (!Number.isInteger(credRetry) || credRetry < 1 || credRetry > 60)
+    throw new Error(`credentialRetrySeconds: ${credRetry} must be a whole number from 1 to 60.`);
   const t = o.tls;
   if (!Number.isInteger(t.validityDays) || t.validityDays < 1 || t.validityDays > 7) {
     throw new Error(
@@ -311,14 +375,61 @@ export function pgbouncerStartScript(o: StartScriptOptions): string {
     // The root filesystem is read-only: the AWS CLI and OpenSSL get the run directory as home and tmp.
     `export HOME=${d} TMPDIR=${d}`,
     `printf '%s\\n' "$${o.iniEnv}" > ${d}/pgbouncer.ini`,
-    `: > ${d}/userlist.txt`,
-    // auth_file quoting doubles '"'; the values never touch the command line or the log.
-    `q() { printf '%s' "$1" | sed 's/"/""/g'; }`,
-    ...o.roles.map(
-      (r) =>
-        `printf '"%s" "%s"\\n' "$(q "$${r.usernameEnv}")" "$(q "$${r.passwordEnv}")" >> ${d}/userlist.txt; ` +
-        `unset ${r.usernameEnv} ${r.passwordEnv}`,
-    ),
+    // The auth_file from Secrets Manager (see the doc comment). `why` says what failed, in one line.
+    `for v in "\${${e.region}:-}"${o.roles.map((r) => ` "\${${r.secretArnEnv}:-}"`).join("")}; do [ -n "$v" ] || { echo "pgbouncer-auth: ${[e.region, ...o.roles.map((r) => r.secretArnEnv)].join(", ")} are required" >&2; exit 1; }; done`,
+    // One SecretString on stdout; the CLI's error in secret.err (it never holds a secret value).
+    "secret() {",
+    `  aws secretsmanager get-secret-value --region "$${e.region}" --cli-connect-timeout 10 --cli-read-timeout 20 --secret-id "$1" --version-stage "$2" --query SecretString --output text 2> ${d}/secret.err`,
+    "}",
+    `line() { python3 -c '${AUTH_LINE_PY}' "$1" 2>/dev/null; }`,
+    `cli_error() { why="$1: aws exit $2: $(sed -n '$p' ${d}/secret.err)"; }`,
+    `bad_secret() { case $2 in 3) why="$1: username is neither $3 nor \${3}${CLONE_SUFFIX}";; 4) why="$1: password is empty or holds a line break";; *) why="$1: not JSON with username and password";; esac; }`,
+    // $1 role, $2 secret ARN: appends the role's logins (AWSCURRENT, then AWSPREVIOUS unless same user).
+    "creds() {",
+    `  cur=$(secret "$2" AWSCURRENT) || { cli_error "AWSCURRENT of $2" $?; return 1; }`,
+    `  cl=$(printf '%s' "$cur" | line "$1") || { bad_secret "AWSCURRENT of $2" $? "$1"; return 1; }`,
+    `  printf '%s\\n' "$cl" >> ${d}/userlist.next`,
+    `  users="$users \${cl%% *}"`,
+    `  if prev=$(secret "$2" AWSPREVIOUS); then`,
+    `    pl=$(printf '%s' "$prev" | line "$1") || { bad_secret "AWSPREVIOUS of $2" $? "$1"; return 1; }`,
+    `    if [ "\${pl%% *}" != "\${cl%% *}" ]; then`,
+    `      printf '%s\\n' "$pl" >> ${d}/userlist.next`,
+    `      users="$users \${pl%% *}"`,
+    "    fi",
+    // Before the first rotation there is no AWSPREVIOUS: that, and only that, is not an error.
+    `  else`,
+    `    rc=$?`,
+    `    [ "$rc" -eq 254 ] && grep -q '(ResourceNotFoundException)' ${d}/secret.err || { cli_error "AWSPREVIOUS of $2" "$rc"; return 1; }`,
+    "  fi",
+    // The two reads are not one snapshot: if AWSCURRENT moved in between (a rotation finishing right
+    // now), AWSPREVIOUS may belong to the other labelling. Skip the round rather than load a mix.
+    `  cur2=$(secret "$2" AWSCURRENT) || { cli_error "AWSCURRENT of $2" $?; return 1; }`,
+    `  [ "$cur2" = "$cur" ] || { why="$2 rotated while it was read; next round"; return 1; }`,
+    "}",
+    // changed=1 when the auth_file was replaced.
+    "refresh() {",
+    "  changed=0 users= ok=0",
+    `  rm -f ${d}/userlist.next && : > ${d}/userlist.next || { why="cannot write ${d}/userlist.next"; return 1; }`,
+    `  ${o.roles.map((r) => `creds ${r.name} "$${r.secretArnEnv}"`).join(" && ")} || ok=1`,
+    // The values stay in this shell's memory no longer than needed (they are never exported).
+    "  cur= cur2= cl= prev= pl=",
+    `  [ "$ok" = 0 ] || { rm -f ${d}/userlist.next; return 1; }`,
+    `  if cmp -s ${d}/userlist.next ${d}/userlist.txt; then rm -f ${d}/userlist.next; return 0; fi`,
+    `  mv -f ${d}/userlist.next ${d}/userlist.txt || { why="cannot replace ${d}/userlist.txt"; return 1; }`,
+    "  changed=1",
+    "}",
+    "n=0",
+    `until refresh; do n=$((n + 1)); echo "pgbouncer-auth: cannot read the pooled roles' secrets: $why" >&2; [ "$n" -lt 3 ] || { echo "pgbouncer-auth: no credentials from Secrets Manager; stopping" >&2; exit 1; }; sleep ${credRetry}; done`,
+    `echo "pgbouncer-auth: auth_file has logins$users" >&2`,
+    "refresher() {",
+    `  while sleep ${refresh}; do`,
+    `    if refresh; then`,
+    `      [ "$changed" = 0 ] || { kill -HUP "$pid"; echo "pgbouncer-auth: auth_file now has logins$users; PgBouncer reloaded" >&2; }`,
+    `    else`,
+    `      echo "pgbouncer-auth: refresh failed, keeping the previous auth_file: $why" >&2`,
+    "    fi",
+    "  done",
+    "}",
     `case "\${${e.hostname}:-}" in ""|*[!A-Za-z0-9.-]*) echo "pgbouncer-tls: ${e.hostname} is not a DNS name" >&2; exit 1;; esac`,
     `for v in "\${${e.caArn}:-}" "\${${e.templateArn}:-}" "\${${e.region}:-}"; do [ -n "$v" ] || { echo "pgbouncer-tls: ${e.caArn}, ${e.templateArn} and ${e.region} are required" >&2; exit 1; }; done`,
     "issue() {",
@@ -373,9 +484,10 @@ export function pgbouncerStartScript(o: StartScriptOptions): string {
     `pgbouncer ${d}/pgbouncer.ini & pid=$!`,
     "renew & rpid=$!",
     "publish & mpid=$!",
+    "refresher & apid=$!",
     `trap 'kill -INT "$pid" 2>/dev/null || true' TERM INT`,
     `while kill -0 "$pid" 2>/dev/null; do wait "$pid" || true; done`,
-    `kill "$rpid" "$mpid" 2>/dev/null || true`,
+    `kill "$rpid" "$mpid" "$apid" 2>/dev/null || true`,
     `[ ! -e ${d}/tls-failed ]`,
   ].join("\n");
 }

@@ -15,25 +15,29 @@ import { PoolerCertificateAuthority } from "./poolerCertificate";
 
 // The parts live under pgbouncer/; what callers and tests use of them is exported from here too.
 export * from "./pgbouncer/args";
-export { ecrRepositoryArn, executionRolePolicy } from "./pgbouncer/roles";
-export { type ContainerDefinitionsInput, pgbouncerContainerDefinitions } from "./pgbouncer/taskDefinition";
+export { ecrRepositoryArn, executionRolePolicy, pgbouncerSecretsStatements } from "./pgbouncer/roles";
+export {
+  type ContainerDefinitionsInput,
+  pgbouncerContainerDefinitions,
+  pgbouncerSecretArnEnv,
+} from "./pgbouncer/taskDefinition";
 
 /**
  * PgBouncer on ECS Fargate behind an internal NLB on 6432. The configuration is rendered by
  * `renderPgbouncerIni` and reaches the container as a plain environment variable (it holds no secret);
- * passwords come from Secrets Manager through ECS `secrets` and are written to an auth_file on an
- * ephemeral volume at start. Read-only root filesystem, non-root user, all capabilities dropped, no
- * public IP, logs to an encrypted group, `nofile` raised to fit max_client_conn.
+ * the container reads the pooled roles' secrets itself (task role, `secretsmanager` endpoint) into an
+ * auth_file on an ephemeral volume, at start and every 5 minutes. Read-only root filesystem, non-root
+ * user, all capabilities dropped, no public IP, logs to an encrypted group, `nofile` raised to fit
+ * max_client_conn.
  *
  * TLS towards clients is verifiable (`sslmode=verify-full`): each task makes its own key and gets a
  * short-lived certificate for the NLB's DNS name from the stack's AWS Private CA
  * (PoolerCertificateAuthority), renewing it in place; apps trust `caCertificatePem`. No private key is in
  * Pulumi state or in the task definition.
  *
- * Secrets are read when a task starts. After the alternating-users rotation switches a secret to the
- * other user, replace the tasks (`aws ecs update-service --force-new-deployment`); until then clients
- * that re-read the secret fail to log in through PgBouncer. RDS Proxy (prod's default) re-reads secrets
- * itself.
+ * Rotation needs no redeploy: each refresh writes both logins of an alternating-users secret
+ * (AWSCURRENT and AWSPREVIOUS, `<role>` and `<role>_clone`) and reloads PgBouncer when they changed, so
+ * clients holding either secret version sign in, as with RDS Proxy (prod's default).
  */
 export class PgBouncerService extends pulumi.ComponentResource {
   readonly clusterName: pulumi.Output<string>;

@@ -262,19 +262,14 @@ describe("PgBouncer on ECS Fargate", () => {
       memory: "1024",
       volumes: [{ name: "pgbouncer-run" }],
     });
-    // The task role exists only to issue the server certificate (see "PgBouncer's server certificate").
+    // The task role reads the pooled secrets, issues the server certificate and puts the pool metrics.
     expect(td.inputs.taskRoleArn).toBe(one(devBouncer, "aws:iam/role:Role", "-pgbouncer-task").state.arn);
   });
 
-  it("gets passwords only through ECS secrets (Secrets Manager ARNs), the ini through a plain variable", () => {
+  it("has no password in the task definition and no ECS secrets: only the secrets' ARNs, the ini in plain variables", () => {
     const c = containerOf(devBouncer);
     const arns = roleSecretArns(devBouncer);
-    expect(c.secrets).toEqual([
-      { name: "PGBOUNCER_USERNAME_0", valueFrom: `${arns.app_user}:username::` },
-      { name: "PGBOUNCER_PASSWORD_0", valueFrom: `${arns.app_user}:password::` },
-      { name: "PGBOUNCER_USERNAME_1", valueFrom: `${arns.analytics_readonly}:username::` },
-      { name: "PGBOUNCER_PASSWORD_1", valueFrom: `${arns.analytics_readonly}:password::` },
-    ]);
+    expect(c.secrets).toBeUndefined();
     expect(c.environment.map((e: { name: string }) => e.name)).toEqual([
       "PGBOUNCER_INI",
       "PGBOUNCER_TLS_CA_ARN",
@@ -282,7 +277,26 @@ describe("PgBouncer on ECS Fargate", () => {
       "PGBOUNCER_TLS_HOSTNAME",
       "AWS_REGION",
       "PGBOUNCER_SERVICE_NAME",
+      "PGBOUNCER_SECRET_0_ARN",
+      "PGBOUNCER_SECRET_1_ARN",
     ]);
+    const env = Object.fromEntries(
+      (c.environment as { name: string; value: string }[]).map((e) => [e.name, e.value]),
+    );
+    expect([env.PGBOUNCER_SECRET_0_ARN, env.PGBOUNCER_SECRET_1_ARN]).toEqual([
+      arns.app_user,
+      arns.analytics_readonly,
+    ]);
+    expect(env.AWS_REGION).toBe("us-east-1");
+    // The container reads both version stages of exactly those secrets, every 5 minutes, itself.
+    const script = (c.command as string[])[0];
+    expect(script).toContain(
+      '  creds app_user "$PGBOUNCER_SECRET_0_ARN" && creds analytics_readonly "$PGBOUNCER_SECRET_1_ARN" || ok=1',
+    );
+    expect(script).toContain('--version-stage "$2" --query SecretString --output text');
+    expect(script).toContain("  while sleep 300; do");
+    const values = JSON.stringify(c);
+    expect(values).not.toMatch(/password::|valueFrom/);
     const ini = c.environment[0].value as string;
     expect(ini).toContain(
       `verscienta_health = host=${devBouncer.outputs.dbAddress} port=5432 dbname=verscienta_health`,
@@ -341,26 +355,12 @@ describe("PgBouncer on ECS Fargate", () => {
     ]);
   });
 
-  it("lets the execution role read exactly the pooled secrets, the log group and the ECR repository", () => {
+  it("lets the execution role write the log group and pull from the ECR repository, and read no secret", () => {
     const policy = JSON.parse(
       one(devBouncer, "aws:iam/policy:Policy", "-pgbouncer-execution").inputs.policy as string,
     );
-    const arns = roleSecretArns(devBouncer);
     const lgArn = one(devBouncer, "aws:cloudwatch/logGroup:LogGroup", "-pgbouncer-logs").state.arn;
     expect(policy.Statement).toEqual([
-      {
-        Sid: "ReadThePooledRoleSecrets",
-        Effect: "Allow",
-        Action: ["secretsmanager:GetSecretValue"],
-        Resource: [arns.app_user, arns.analytics_readonly],
-      },
-      {
-        Sid: "DecryptThemWithTheStackKey",
-        Effect: "Allow",
-        Action: ["kms:Decrypt"],
-        Resource: [devBouncer.outputs.kmsKeyArn],
-        Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
-      },
       {
         Sid: "WriteTheLogGroup",
         Effect: "Allow",
@@ -602,7 +602,41 @@ describe("PgBouncer's server certificate (verify-full, no private key in state)"
     ).toEqual([
       "verscienta-dev-pgbouncer-task-certificate-attach",
       "verscienta-dev-pgbouncer-task-metrics-attach",
+      "verscienta-dev-pgbouncer-task-secrets-attach",
     ]);
+  });
+
+  it("lets the task role read exactly the pooled roles' secrets and decrypt them only through Secrets Manager", () => {
+    const role = one(devBouncer, "aws:iam/role:Role", "-pgbouncer-task");
+    const policy = one(devBouncer, "aws:iam/policy:Policy", "-pgbouncer-task-secrets");
+    // A customer-managed policy (iamNoInlinePolicy), attached to exactly this role.
+    expect(
+      one(devBouncer, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "-pgbouncer-task-secrets-attach")
+        .inputs,
+    ).toEqual({ role: role.state.name, policyArn: policy.state.arn });
+    expect(policy.inputs.name).toBe("verscienta-dev-pgbouncer-task-secrets");
+    const arns = roleSecretArns(devBouncer);
+    expect(JSON.parse(policy.inputs.policy as string)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "ReadThePooledRoleSecrets",
+          Effect: "Allow",
+          Action: ["secretsmanager:GetSecretValue"],
+          Resource: [arns.app_user, arns.analytics_readonly],
+        },
+        {
+          Sid: "DecryptThemWithTheStackKey",
+          Effect: "Allow",
+          Action: ["kms:Decrypt"],
+          Resource: [devBouncer.outputs.kmsKeyArn],
+          Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
+        },
+      ],
+    });
+    // Only the pooled (password) roles: not the owner's or the monitor's secret.
+    expect(Object.keys(arns).length).toBeGreaterThan(2);
+    expect(ofType(devBouncer, "aws:iam/rolePolicy:RolePolicy")).toEqual([]);
   });
 
   it("lets the task role put metric data only in the Verscienta/PgBouncer namespace", () => {

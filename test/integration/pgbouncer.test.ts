@@ -1,12 +1,15 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import {
   chownSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
@@ -15,8 +18,13 @@ import { Client, type ClientConfig } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgbouncerStartScript, renderPgbouncerIni } from "../../components/pooling/pgbouncerConfig";
 import { GUIDE_PGBOUNCER, type PgBouncerPoolSettings } from "../../components/pooling/poolSettings";
+import { cloneStatements, passwordStatement } from "../../components/postgres/accessSql";
+import { scramVerifier } from "../../components/postgres/scram";
+import { stackAccessModel } from "../../infra/accessModel";
 import { type RunningPgBouncer, startPgBouncerForTwin } from "../../local/pgbouncer";
+import { stackConfig } from "../../local/stackConfig";
 import { findFreePort, startTwin, type Twin } from "../../local/twin";
+import { CLONE_SUFFIX } from "../../spec/databaseOps";
 
 /**
  * A real PgBouncer (Debian's) in front of the twin's real PostgreSQL 16, configured by the stack's
@@ -246,6 +254,39 @@ const CA_ARN =
 const TEMPLATE_ARN = "arn:aws:acm-pca:::template/EndEntityServerAuthCertificate/V1";
 const NLB_NAME = "verscienta-dev-pgb-0123456789abcdef.elb.us-east-1.amazonaws.com";
 const SERVICE_NAME = "verscienta-dev-pgbouncer";
+const APP_SECRET_ARN =
+  "arn:aws:secretsmanager:us-east-1:123456789012:secret:verscienta-dev/postgres/app_user-AbC1dE";
+
+/** A role's SecretString as the stack writes it (the function adds the password). */
+const secretString = (username: string, pw: string) =>
+  JSON.stringify({
+    username,
+    password: pw,
+    engine: "postgres",
+    host: "db",
+    port: 5432,
+    dbname: "verscienta_health",
+  });
+
+let stageVersion = 0;
+/**
+ * Sets the fake secret's version stages the way Secrets Manager's finishSecret leaves them: each stage's
+ * SecretString in a new version directory, then the secret's directory swapped to it in one rename, so
+ * every single GetSecretValue sees either the old or the new labels (two calls may still straddle a
+ * move, as with the real service).
+ */
+function setSecretStages(pcaDir: string, arn: string, stages: { AWSCURRENT: string; AWSPREVIOUS?: string }) {
+  const root = path.join(pcaDir, "secrets");
+  mkdirSync(root, { recursive: true });
+  const id = arn.replace(/[^A-Za-z0-9._-]/g, "_");
+  const version = path.join(root, `${id}.v${++stageVersion}`);
+  mkdirSync(version);
+  for (const [stage, value] of Object.entries(stages))
+    if (value !== undefined) writeFileSync(path.join(version, stage), value);
+  const link = path.join(root, `${id}.next`);
+  symlinkSync(version, link);
+  renameSync(link, path.join(root, id));
+}
 
 interface StartedScript {
   readonly runDir: string;
@@ -253,6 +294,7 @@ interface StartedScript {
   readonly port: number;
   readonly caPem: string;
   readonly log: () => string;
+  readonly pid: number | undefined;
   readonly exited: Promise<number | null>;
   stop(): Promise<number | null>;
 }
@@ -270,6 +312,12 @@ async function startEcsScript(
     metricsIntervalSeconds?: number;
     /** CloudWatch refuses every put-metric-data. */
     denyMetrics?: boolean;
+    /** @default 300, as in the task */
+    refreshSeconds?: number;
+    /** Secrets Manager refuses every get-secret-value. */
+    denySecrets?: boolean;
+    /** Seconds each fake get-secret-value takes. */
+    secretsDelaySeconds?: number;
   } = {},
 ): Promise<StartedScript> {
   const asRoot = userInfo().uid === 0;
@@ -303,6 +351,9 @@ async function startEcsScript(
   );
   if (o.deny) writeFileSync(path.join(pcaDir, "deny"), "");
   if (o.denyMetrics) writeFileSync(path.join(pcaDir, "deny-cloudwatch"), "");
+  if (o.denySecrets) writeFileSync(path.join(pcaDir, "deny-secrets"), "");
+  // Before the first rotation: AWSCURRENT only (app_user), no AWSPREVIOUS.
+  setSecretStages(pcaDir, APP_SECRET_ARN, { AWSCURRENT: secretString(APP, password(APP)) });
   if (owner) {
     for (const f of [runDir, pcaDir, bin, path.join(bin, "aws"), path.join(pcaDir, "ca.key")])
       chownSync(f, owner.uid, owner.gid);
@@ -326,7 +377,9 @@ async function startEcsScript(
   const script = pgbouncerStartScript({
     runDir,
     iniEnv: "PGBOUNCER_INI",
-    roles: [{ name: APP, usernameEnv: "PGBOUNCER_USERNAME_0", passwordEnv: "PGBOUNCER_PASSWORD_0" }],
+    roles: [{ name: APP, secretArnEnv: "PGBOUNCER_SECRET_0_ARN" }],
+    refreshSeconds: o.refreshSeconds,
+    credentialRetrySeconds: 1,
     tls: {
       validityDays: o.validityDays ?? 6,
       renewBeforeSeconds: o.renewBeforeSeconds ?? 3 * 86_400,
@@ -344,8 +397,7 @@ async function startEcsScript(
     env: {
       PATH: `${bin}:/usr/sbin:/usr/bin:/bin`,
       PGBOUNCER_INI: ini,
-      PGBOUNCER_USERNAME_0: APP,
-      PGBOUNCER_PASSWORD_0: password(APP),
+      PGBOUNCER_SECRET_0_ARN: APP_SECRET_ARN,
       PGBOUNCER_TLS_CA_ARN: CA_ARN,
       PGBOUNCER_TLS_TEMPLATE_ARN: TEMPLATE_ARN,
       PGBOUNCER_TLS_HOSTNAME: NLB_NAME,
@@ -357,6 +409,7 @@ async function startEcsScript(
       // What the task role's metrics policy allows (cloudwatch:namespace condition).
       FAKE_CW_NAMESPACE: "Verscienta/PgBouncer",
       ...(o.pcaDays ? { FAKE_PCA_DAYS: String(o.pcaDays) } : {}),
+      ...(o.secretsDelaySeconds ? { FAKE_SM_DELAY: String(o.secretsDelaySeconds) } : {}),
     },
   });
   child.stdout?.on("data", (c: Buffer) => output.push(c.toString("utf8")));
@@ -368,6 +421,7 @@ async function startEcsScript(
     port,
     caPem: readFileSync(path.join(pcaDir, "ca.crt"), "utf8"),
     log: () => output.join(""),
+    pid: child.pid,
     exited,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
@@ -458,7 +512,13 @@ describe("the ECS container's start script (real PgBouncer, AWS Private CA stubb
   it("keeps the key and auth_file 0600 in the run directory and never logs a key or a password", () => {
     expect(statSync(`${s.runDir}/userlist.txt`).mode & 0o777).toBe(0o600);
     expect(statSync(`${s.runDir}/client-tls.key`).mode & 0o777).toBe(0o600);
+    // Before the first rotation the secret has no AWSPREVIOUS (ResourceNotFoundException, tolerated).
     expect(readFileSync(`${s.runDir}/userlist.txt`, "utf8")).toBe(`"${APP}" "${password(APP)}"\n`);
+    expect(readFileSync(path.join(s.pcaDir, "secretsmanager.log"), "utf8").split("\n").slice(0, 2)).toEqual([
+      `${APP_SECRET_ARN} AWSCURRENT`,
+      `${APP_SECRET_ARN} AWSPREVIOUS`,
+    ]);
+    expect(s.log()).toContain(`pgbouncer-auth: auth_file has logins "${APP}"\n`);
     expect(existsSync(`${s.runDir}/next.key`)).toBe(false);
     const log = s.log();
     expect(log).toContain(`pgbouncer-tls: using ${CA_ARN}/certificate/`);
@@ -655,6 +715,184 @@ describe("the start script's pool-saturation metrics (real PgBouncer, CloudWatch
       await c.end();
     } finally {
       expect(await s.stop()).toBe(0);
+    }
+  });
+});
+
+/** Signs in through the script's PgBouncer (verify-full) as `user`; resolves to current_user. */
+async function loginAs(s: StartedScript, user: string, pw: string): Promise<string> {
+  const c = new Client(
+    pooledConfig({
+      port: s.port,
+      user,
+      password: pw,
+      ssl: { ca: s.caPem, servername: NLB_NAME, rejectUnauthorized: true },
+      connectionTimeoutMillis: 5000,
+    }),
+  );
+  try {
+    await c.connect();
+    return (await c.query<{ u: string }>("SELECT current_user AS u")).rows[0].u;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+/** Retries `f` every 100 ms until it resolves or `ms` pass; returns its value and how long it took. */
+async function eventually<T>(f: () => Promise<T>, ms: number): Promise<{ value: T; tookMs: number }> {
+  const start = Date.now();
+  for (;;) {
+    try {
+      return { value: await f(), tookMs: Date.now() - start };
+    } catch (e) {
+      if (Date.now() - start > ms) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** Every command line `ps` shows while it runs (every 25 ms), to prove no password is ever on one. */
+function sampleProcessList(): { stop: () => Set<string> } {
+  const seen = new Set<string>();
+  const take = () => {
+    const out = spawnSync("ps", ["-eww", "-o", "args"], { encoding: "utf8" }).stdout ?? "";
+    for (const l of out.split("\n")) seen.add(l);
+  };
+  const timer = setInterval(take, 25);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      take();
+      return seen;
+    },
+  };
+}
+
+describe("the start script follows the alternating-users rotation (real PgBouncer, Secrets Manager stubbed)", () => {
+  const REFRESH_SECONDS = 1;
+  const CLONE = `${APP}${CLONE_SUFFIX}`;
+
+  /** As the rotation function's setSecret does it: one transaction as the master user, SCRAM verifiers only. */
+  async function onTwin(statements: string[]) {
+    const admin = await adminClient();
+    try {
+      await admin.query(["BEGIN;", ...statements, "COMMIT;"].join("\n"));
+    } finally {
+      await admin.end();
+    }
+  }
+
+  it("admits both logins within one refresh of each rotation, refuses the oldest password, never shows one", async () => {
+    const appRole = stackAccessModel({ ...stackConfig(), iamAuthRoles: [] }).roles.find(
+      (r) => r.name === APP,
+    );
+    if (!appRole) throw new Error(`${APP} is not in the access model`);
+    const p0 = password(APP);
+    const [p1, p2] = [randomBytes(20).toString("hex"), randomBytes(20).toString("hex")];
+    // min_pool_size 0: with warm connections kept, PgBouncer would open a new app_user server connection
+    // with the old password in the moments between the database's change and the next refresh, and
+    // then hold that login back for server_login_retry (15 s; see the README's known limitations).
+    const s = await startEcsScript({
+      refreshSeconds: REFRESH_SECONDS,
+      secretsDelaySeconds: 0.05,
+      pool: { ...GUIDE_PGBOUNCER, minPoolSize: 0 },
+    });
+    const ps = sampleProcessList();
+    const auth = () => readFileSync(`${s.runDir}/userlist.txt`, "utf8");
+    try {
+      // Started before any rotation: app_user only.
+      const early = await verifyFullClient(s, { servername: NLB_NAME });
+      early.on("error", () => {});
+      expect(await loginAs(s, APP, p0)).toBe(APP);
+      const pgbouncerPid = readFileSync(`${s.runDir}/pgbouncer.pid`, "utf8").trim();
+
+      // First rotation: setSecret creates the clone with the new password, finishSecret moves the labels.
+      await onTwin(cloneStatements(appRole, { verifier: scramVerifier(p1) }));
+      setSecretStages(s.pcaDir, APP_SECRET_ARN, {
+        AWSCURRENT: secretString(CLONE, p1),
+        AWSPREVIOUS: secretString(APP, p0),
+      });
+      const first = await eventually(() => loginAs(s, CLONE, p1), 4 * REFRESH_SECONDS * 1000);
+      expect(first.value).toBe(CLONE);
+      // The previous secret version still signs in, through PgBouncer, to PostgreSQL.
+      expect(await loginAs(s, APP, p0)).toBe(APP);
+      expect(auth()).toBe(`"${CLONE}" "${p1}"\n"${APP}" "${p0}"\n`);
+      expect(statSync(`${s.runDir}/userlist.txt`).mode & 0o777).toBe(0o600);
+      expect(s.log()).toContain(
+        `pgbouncer-auth: auth_file now has logins "${CLONE}" "${APP}"; PgBouncer reloaded`,
+      );
+
+      // Second rotation: app_user gets a new password; the clone keeps p1 (now AWSPREVIOUS).
+      await onTwin([passwordStatement(APP, scramVerifier(p2))]);
+      setSecretStages(s.pcaDir, APP_SECRET_ARN, {
+        AWSCURRENT: secretString(APP, p2),
+        AWSPREVIOUS: secretString(CLONE, p1),
+      });
+      const second = await eventually(() => loginAs(s, APP, p2), 4 * REFRESH_SECONDS * 1000);
+      expect(second.value).toBe(APP);
+      expect(await loginAs(s, CLONE, p1)).toBe(CLONE);
+      // Refused by PgBouncer itself (its auth_file now holds p2 for app_user), before PostgreSQL is asked.
+      await expect(loginAs(s, APP, p0)).rejects.toThrow(/SASL authentication failed/);
+      expect(auth()).toBe(`"${APP}" "${p2}"\n"${CLONE}" "${p1}"\n`);
+
+      // Same PgBouncer process throughout, and the client from before both rotations is still served.
+      expect(readFileSync(`${s.runDir}/pgbouncer.pid`, "utf8").trim()).toBe(pgbouncerPid);
+      expect((await early.query<{ one: number }>("SELECT 1 AS one")).rows[0].one).toBe(1);
+      await early.end();
+
+      // A refresh that fails keeps the file, logs one line per round, and the task carries on.
+      writeFileSync(path.join(s.pcaDir, "deny-secrets"), "");
+      const failed = "pgbouncer-auth: refresh failed, keeping the previous auth_file: AWSCURRENT of";
+      await eventually(
+        async () => {
+          if (!s.log().includes(failed)) throw new Error("no failed refresh yet");
+        },
+        4 * REFRESH_SECONDS * 1000,
+      );
+      const line =
+        s
+          .log()
+          .split("\n")
+          .find((l) => l.includes(failed)) ?? "";
+      expect(line).toBe(
+        `${failed} ${APP_SECRET_ARN}: aws exit 254: An error occurred (AccessDeniedException) when calling the GetSecretValue operation: User: arn:aws:sts::123456789012:assumed-role/pgbouncer-task/fake is not authorized to perform: secretsmanager:GetSecretValue on resource: ${APP_SECRET_ARN}`,
+      );
+      expect(auth()).toBe(`"${APP}" "${p2}"\n"${CLONE}" "${p1}"\n`);
+      expect(await loginAs(s, APP, p2)).toBe(APP);
+      rmSync(path.join(s.pcaDir, "deny-secrets"));
+
+      // No password in the task's log, on any command line, or in the environment of the script or PgBouncer.
+      const commandLines = ps.stop();
+      expect([...commandLines].some((l) => l.includes(`secretsmanager get-secret-value`))).toBe(true);
+      const environ = [s.pid, Number(pgbouncerPid)].map((pid) =>
+        readFileSync(`/proc/${pid}/environ`, "utf8"),
+      );
+      for (const pw of [p0, p1, p2]) {
+        expect(s.log()).not.toContain(pw);
+        expect([...commandLines].filter((l) => l.includes(pw))).toEqual([]);
+        for (const e of environ) expect(e).not.toContain(pw);
+      }
+    } finally {
+      ps.stop();
+      // The twin's app_user gets its own password back for the tests after this one.
+      await onTwin([passwordStatement(APP, scramVerifier(p0))]);
+      expect(await s.stop()).toBe(0);
+    }
+  });
+
+  it("stops at start when Secrets Manager refuses the secret: PgBouncer never starts without logins", async () => {
+    const s = await startEcsScript({ denySecrets: true });
+    try {
+      expect(await s.exited).toBe(1);
+      expect(s.log()).toContain("AccessDeniedException");
+      expect(
+        s.log().match(/pgbouncer-auth: cannot read the pooled roles' secrets: AWSCURRENT of/g),
+      ).toHaveLength(3);
+      expect(s.log()).toContain("pgbouncer-auth: no credentials from Secrets Manager; stopping");
+      expect(existsSync(`${s.runDir}/pgbouncer.pid`)).toBe(false);
+      expect(existsSync(`${s.runDir}/userlist.txt`)).toBe(false);
+    } finally {
+      await s.stop();
     }
   });
 });

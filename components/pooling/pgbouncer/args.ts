@@ -7,7 +7,7 @@ import { FARGATE_CPU_UNITS, fargateMemoryAllowed, fargateMemoryChoicesMiB } from
 import { POSTGRES_PORT } from "../../network/databaseNetwork";
 import type { PgBouncerPoolSettings } from "../poolSettings";
 
-/** A login role PgBouncer pools: its Secrets Manager secret (JSON with a `password` key). */
+/** A login role PgBouncer pools: its Secrets Manager secret (JSON with `username` and `password` keys). */
 export interface PgBouncerLoginSecret {
   readonly roleName: string;
   readonly secretArn: pulumi.Input<string>;
@@ -16,8 +16,9 @@ export interface PgBouncerLoginSecret {
 export interface PgBouncerServiceArgs {
   /**
    * The PgBouncer image, pinned by digest (`<registry>/<repo>@sha256:<64 hex>`): a tag can be moved to
-   * different code without a diff. It must provide `/bin/sh`, `sed`, `grep`, `cut`, `tr`, `openssl`, `aws`
-   * (AWS CLI, for the certificate and the pool metrics), `psql` (SHOW POOLS) and `pgbouncer` on PATH, the RDS CA bundle at `serverTlsCaFile`, and
+   * different code without a diff. It must provide `/bin/sh`, `sed`, `grep`, `cut`, `tr`, `cmp`, `openssl`, `aws`
+   * (AWS CLI, for the secrets, the certificate and the pool metrics), `python3` (the secrets' JSON), `psql`
+   * (SHOW POOLS) and `pgbouncer` on PATH, the RDS CA bundle at `serverTlsCaFile`, and
    * `VOLUME /var/run/pgbouncer` owned by `runAsUser`: Fargate copies a VOLUME path's ownership onto the
    * bind mount, otherwise the mount is root's and the non-root user cannot write its auth_file
    * (aws/containers-roadmap#863). images/pgbouncer/Dockerfile builds exactly that.
@@ -54,7 +55,10 @@ export interface PgBouncerServiceArgs {
   /** @default 5432 */
   readonly dbPort?: pulumi.Input<number>;
   readonly databaseName: string;
-  /** Login roles pooled, with their secrets. Passwords reach the container only through ECS `secrets`. */
+  /**
+   * Login roles pooled, with their secrets. The container reads them itself (task role limited to exactly
+   * these secrets), never through the task definition.
+   */
   readonly loginSecrets: readonly PgBouncerLoginSecret[];
   /** Pool settings (from poolSettings): the same values the local twin's PgBouncer runs with. */
   readonly pool: PgBouncerPoolSettings;

@@ -1,7 +1,8 @@
 /**
- * PgBouncer's two IAM roles. The execution role (the ECS agent) pulls the image, writes the logs and
- * reads exactly the pooled roles' secrets; the task role (the container) may only issue its own server
- * certificate from the stack's private CA and publish metrics in the PgBouncer namespace.
+ * PgBouncer's two IAM roles. The execution role (the ECS agent) pulls the image and writes the logs; the
+ * task role (the container) may only read exactly the pooled roles' secrets (it re-reads them to follow
+ * rotations), issue its own server certificate from the stack's private CA and publish metrics in the
+ * PgBouncer namespace.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,10 +14,7 @@ import type { ResolvedPgBouncerServiceArgs } from "./args";
 /** The ECS agent's role and its one managed policy. `n` is the service's resource prefix. */
 export function pgbouncerExecutionRole(
   n: string,
-  args: Pick<
-    ResolvedPgBouncerServiceArgs,
-    "accountId" | "loginSecrets" | "kmsKeyArn" | "region" | "partition" | "image" | "tags"
-  >,
+  args: Pick<ResolvedPgBouncerServiceArgs, "accountId" | "region" | "partition" | "image" | "tags">,
   logGroupArn: pulumi.Input<string>,
   opts: pulumi.CustomResourceOptions,
 ): aws.iam.Role {
@@ -24,7 +22,7 @@ export function pgbouncerExecutionRole(
     `${n}-execution`,
     {
       name: `${n}-execution`,
-      description: "ECS agent for PgBouncer: image pull, logs, the pooled roles' secrets",
+      description: "ECS agent for PgBouncer: image pull, logs",
       assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com", args.accountId),
       tags: args.tags,
     },
@@ -35,27 +33,12 @@ export function pgbouncerExecutionRole(
     {
       role: role.name,
       policyName: `${n}-execution`,
-      description: "ECS agent for PgBouncer: pull the image, write its logs, read the pooled roles' secrets",
+      description: "ECS agent for PgBouncer: pull the image, write its logs",
       tags: args.tags,
       policy: pulumi
-        .all([
-          pulumi.all(args.loginSecrets.map((s) => s.secretArn)),
-          args.kmsKeyArn,
-          logGroupArn,
-          args.region,
-          args.accountId,
-          args.partition,
-        ])
-        .apply(([arns, keyArn, logArn, region, acct, part]) =>
-          executionRolePolicy({
-            secretArns: arns,
-            keyArn,
-            logGroupArn: logArn,
-            region,
-            accountId: acct,
-            partition: part,
-            image: args.image,
-          }),
+        .all([logGroupArn, args.partition])
+        .apply(([logArn, part]) =>
+          executionRolePolicy({ logGroupArn: logArn, partition: part, image: args.image }),
         ),
     },
     opts,
@@ -64,12 +47,13 @@ export function pgbouncerExecutionRole(
 }
 
 /**
- * The container's role: issue its server certificate from `ca`, and publish the pool-saturation metrics
- * (`pgbouncerMetricsStatements`); nothing else.
+ * The container's role: read the pooled roles' secrets (`pgbouncerSecretsStatements`), issue its server
+ * certificate from `ca`, and publish the pool-saturation metrics (`pgbouncerMetricsStatements`); nothing
+ * else.
  */
 export function pgbouncerTaskRole(
   n: string,
-  args: Pick<ResolvedPgBouncerServiceArgs, "accountId" | "tags">,
+  args: Pick<ResolvedPgBouncerServiceArgs, "accountId" | "loginSecrets" | "kmsKeyArn" | "region" | "tags">,
   ca: { readonly arn: pulumi.Input<string>; readonly issueTemplateArn: pulumi.Input<string> },
   opts: pulumi.CustomResourceOptions,
 ): aws.iam.Role {
@@ -78,9 +62,28 @@ export function pgbouncerTaskRole(
     {
       name: `${n}-task`,
       description:
-        "PgBouncer container: its server certificate from the stack's private CA, its pool metrics",
+        "PgBouncer container: the pooled roles' secrets, its server certificate from the stack's private CA, its pool metrics",
       assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com", args.accountId),
       tags: args.tags,
+    },
+    opts,
+  );
+  managedRolePolicy(
+    `${n}-task-secrets`,
+    {
+      role: role.name,
+      policyName: `${n}-task-secrets`,
+      description:
+        "PgBouncer container: read the pooled roles' secrets (every version stage) and nothing else",
+      tags: args.tags,
+      policy: pulumi
+        .all([pulumi.all(args.loginSecrets.map((s) => s.secretArn)), args.kmsKeyArn, args.region])
+        .apply(([secretArns, keyArn, region]) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: pgbouncerSecretsStatements({ secretArns, keyArn, region }),
+          }),
+        ),
     },
     opts,
   );
@@ -135,26 +138,18 @@ export function pgbouncerMetricsStatements(): Record<string, unknown>[] {
   ];
 }
 
-/** ECR repository ARN of a private-ECR image reference, or undefined for other registries. */
-export function ecrRepositoryArn(image: string, partition: string): string | undefined {
-  const m =
-    /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^@:]+)(?::[^@]+)?@sha256:[a-f0-9]{64}$/.exec(
-      image,
-    );
-  return m ? `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}` : undefined;
-}
-
-export function executionRolePolicy(p: {
+/**
+ * `secretsmanager:GetSecretValue` on exactly the pooled roles' secrets (the start script reads their
+ * AWSCURRENT and AWSPREVIOUS versions; one action covers every version stage), and `kms:Decrypt` with the
+ * stack key only when Secrets Manager asks for it in this region (`kms:ViaService`): the statements RDS
+ * Proxy's role gets for the same secrets.
+ */
+export function pgbouncerSecretsStatements(p: {
   secretArns: readonly string[];
   keyArn: string;
-  logGroupArn: string;
   region: string;
-  accountId: string;
-  partition: string;
-  image: string;
-}): string {
-  const repo = ecrRepositoryArn(p.image, p.partition);
-  const statements: Record<string, unknown>[] = [
+}): Record<string, unknown>[] {
+  return [
     {
       Sid: "ReadThePooledRoleSecrets",
       Effect: "Allow",
@@ -168,6 +163,22 @@ export function executionRolePolicy(p: {
       Resource: [p.keyArn],
       Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${p.region}.amazonaws.com` } },
     },
+  ];
+}
+
+/** ECR repository ARN of a private-ECR image reference, or undefined for other registries. */
+export function ecrRepositoryArn(image: string, partition: string): string | undefined {
+  const m =
+    /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^@:]+)(?::[^@]+)?@sha256:[a-f0-9]{64}$/.exec(
+      image,
+    );
+  return m ? `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}` : undefined;
+}
+
+/** The ECS agent's policy: write the log group, pull the image (private ECR). No secret: ECS injects none. */
+export function executionRolePolicy(p: { logGroupArn: string; partition: string; image: string }): string {
+  const repo = ecrRepositoryArn(p.image, p.partition);
+  const statements: Record<string, unknown>[] = [
     {
       Sid: "WriteTheLogGroup",
       Effect: "Allow",

@@ -1,7 +1,9 @@
 /**
  * PgBouncer's Fargate task definition. The ini is rendered by `renderPgbouncerIni` and reaches the
- * container as a plain environment variable (it holds no secret); passwords come from Secrets Manager
- * through ECS `secrets` and are written to an auth_file on an ephemeral volume at start. Read-only root
+ * container as a plain environment variable (it holds no secret), and so do the pooled roles' secret ARNs:
+ * the container reads the secrets itself with its task role (AWSCURRENT and AWSPREVIOUS, at start and every
+ * few minutes, `pgbouncerStartScript`) into an auth_file on an ephemeral volume, so it follows the
+ * alternating-users rotation without a redeploy. No ECS `secrets`: they are read once, at start. Read-only root
  * filesystem, non-root user, all capabilities dropped, `nofile` raised to fit max_client_conn. The
  * container also publishes its pool saturation (ClientsWaiting, MaxWaitSeconds) once a minute under the
  * ECS service's name.
@@ -10,6 +12,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   METRICS_ENV,
+  PGBOUNCER_CREDENTIAL_REFRESH_SECONDS,
   PGBOUNCER_PORT,
   pgbouncerStartScript,
   renderPgbouncerIni,
@@ -40,8 +43,7 @@ export function pgbouncerTaskDefinition(
 ): aws.ecs.TaskDefinition {
   const roles = args.loginSecrets.map((s, i) => ({
     name: s.roleName,
-    usernameEnv: `PGBOUNCER_USERNAME_${i}`,
-    passwordEnv: `PGBOUNCER_PASSWORD_${i}`,
+    secretArnEnv: pgbouncerSecretArnEnv(i),
   }));
   const containerDefinitions = pulumi
     .all([
@@ -109,11 +111,18 @@ export function pgbouncerTaskDefinition(
   );
 }
 
+/**
+ * The plain environment variable with the i-th pooled role's secret ARN. It ends in `_ARN`: a reference,
+ * which the policy rule ecsNoSecretEnvironment tells apart from a credential.
+ */
+export const pgbouncerSecretArnEnv = (i: number): string => `PGBOUNCER_SECRET_${i}_ARN`;
+
 export interface ContainerDefinitionsInput {
   readonly image: string;
   readonly user: string;
   readonly ini: string;
-  readonly roles: readonly { name: string; usernameEnv: string; passwordEnv: string; secretArn: string }[];
+  /** Pooled roles, the variable each one's secret ARN is passed in, and that ARN. */
+  readonly roles: readonly { name: string; secretArnEnv: string; secretArn: string }[];
   readonly nofile: number;
   readonly logGroupName: string;
   readonly region: string;
@@ -138,7 +147,8 @@ export function pgbouncerContainerDefinitions(c: ContainerDefinitionsInput): Rec
         pgbouncerStartScript({
           runDir: PGBOUNCER_RUN_DIR,
           iniEnv: "PGBOUNCER_INI",
-          roles: c.roles,
+          roles: c.roles.map((r) => ({ name: r.name, secretArnEnv: r.secretArnEnv })),
+          refreshSeconds: PGBOUNCER_CREDENTIAL_REFRESH_SECONDS,
           tls: {
             validityDays: POOLER_CERT_VALIDITY_DAYS,
             renewBeforeSeconds: POOLER_CERT_RENEW_BEFORE_SECONDS,
@@ -147,8 +157,9 @@ export function pgbouncerContainerDefinitions(c: ContainerDefinitionsInput): Rec
         }),
       ],
       portMappings: [{ containerPort: PGBOUNCER_PORT, protocol: "tcp" }],
-      // The ini holds host names and pool sizes only, the TLS variables ARNs and a host name, the last
-      // one the service's name; passwords come through `secrets` below.
+      // The ini holds host names and pool sizes only, the TLS variables ARNs and a host name, then the
+      // service's name and the pooled roles' secret ARNs. No password is in the task definition, and
+      // there are no ECS `secrets`: the container reads the secrets itself and keeps reading them.
       environment: [
         { name: "PGBOUNCER_INI", value: c.ini },
         { name: TLS_ENV.caArn, value: c.tls.caArn },
@@ -156,11 +167,8 @@ export function pgbouncerContainerDefinitions(c: ContainerDefinitionsInput): Rec
         { name: TLS_ENV.hostname, value: c.tls.hostname },
         { name: TLS_ENV.region, value: c.region },
         { name: METRICS_ENV.serviceName, value: c.serviceName },
+        ...c.roles.map((r) => ({ name: r.secretArnEnv, value: r.secretArn })),
       ],
-      secrets: c.roles.flatMap((r) => [
-        { name: r.usernameEnv, valueFrom: `${r.secretArn}:username::` },
-        { name: r.passwordEnv, valueFrom: `${r.secretArn}:password::` },
-      ]),
       mountPoints: [{ sourceVolume: "pgbouncer-run", containerPath: PGBOUNCER_RUN_DIR, readOnly: false }],
       ulimits: [{ name: "nofile", softLimit: c.nofile, hardLimit: c.nofile }],
       linuxParameters: { capabilities: { drop: ["ALL"] }, initProcessEnabled: true },

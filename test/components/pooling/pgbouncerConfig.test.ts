@@ -1,6 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import {
   METRICS_ENV,
+  PGBOUNCER_CREDENTIAL_REFRESH_SECONDS,
   PGBOUNCER_METRICS,
   pgbouncerStartScript,
   renderPgbouncerIni,
@@ -93,7 +95,7 @@ describe("renderPgbouncerIni", () => {
     expect(ini).toContain("analytics_readonly = max_user_connections=25");
   });
 
-  it("caps each role's rotation clone the same, since a task started after a flip signs in as the clone", () => {
+  it("caps each role's rotation clone the same, since the auth_file admits both logins of a rotated secret", () => {
     const users = ini.split("[users]\n")[1].split("\n\n")[0].split("\n");
     expect(users).toEqual([
       "app_user = max_user_connections=25",
@@ -143,17 +145,106 @@ describe("pgbouncerStartScript", () => {
   const script = pgbouncerStartScript({
     runDir: "/var/run/pgbouncer",
     iniEnv: "PGBOUNCER_INI",
-    roles: [{ name: "app_user", usernameEnv: "U0", passwordEnv: "P0" }],
+    roles: [
+      { name: "app_user", secretArnEnv: "S0_ARN" },
+      { name: "analytics_readonly", secretArnEnv: "S1_ARN" },
+    ],
     tls,
     metrics: { port: 6432 },
   });
   const lines = script.split("\n");
 
-  it("writes the auth_file with umask 077 and drops the password variables", () => {
+  it("reads AWSCURRENT and AWSPREVIOUS of each pooled role's secret by ARN, through the CLI's stdout only", () => {
     expect(lines.slice(0, 2)).toEqual(["set -eu", "umask 077"]);
     expect(script).toContain(
-      `printf '"%s" "%s"\\n' "$(q "$U0")" "$(q "$P0")" >> /var/run/pgbouncer/userlist.txt; unset U0 P0`,
+      'aws secretsmanager get-secret-value --region "$AWS_REGION" --cli-connect-timeout 10 --cli-read-timeout 20 --secret-id "$1" --version-stage "$2" --query SecretString --output text 2> /var/run/pgbouncer/secret.err',
     );
+    expect(script).toContain('cur=$(secret "$2" AWSCURRENT) ||');
+    expect(script).toContain('if prev=$(secret "$2" AWSPREVIOUS); then');
+    expect(script).toContain('  creds app_user "$S0_ARN" && creds analytics_readonly "$S1_ARN" || ok=1');
+    // Both ARNs and the region must be set, or the task stops at once.
+    expect(script).toContain(
+      `for v in "\${AWS_REGION:-}" "\${S0_ARN:-}" "\${S1_ARN:-}"; do [ -n "$v" ] || { echo "pgbouncer-auth: AWS_REGION, S0_ARN, S1_ARN are required" >&2; exit 1; }; done`,
+    );
+  });
+
+  it("tolerates exactly ResourceNotFoundException (exit 254) for AWSPREVIOUS, and nothing for AWSCURRENT", () => {
+    expect(script).toContain(
+      `    [ "$rc" -eq 254 ] && grep -q '(ResourceNotFoundException)' /var/run/pgbouncer/secret.err || { cli_error "AWSPREVIOUS of $2" "$rc"; return 1; }`,
+    );
+    expect(script.match(/ResourceNotFoundException/g)).toHaveLength(1);
+  });
+
+  it("skips a round whose AWSCURRENT moved between its reads, rather than mix two labellings", () => {
+    expect(script).toContain(
+      '  [ "$cur2" = "$cur" ] || { why="$2 rotated while it was read; next round"; return 1; }',
+    );
+  });
+
+  it("never puts a secret on a command line: the SecretString goes to python3 on stdin via the printf builtin", () => {
+    expect(script).toContain(`cl=$(printf '%s' "$cur" | line "$1") ||`);
+    expect(script).toContain(`pl=$(printf '%s' "$prev" | line "$1") ||`);
+    const py = /^line\(\) \{ python3 -c '([^']+)' "\$1" 2>\/dev\/null; \}$/m.exec(script);
+    expect(py, "line() runs python3 with the role name as its only argument").not.toBeNull();
+    // The variables holding values are only ever printed by the printf builtin into a pipe or the new
+    // auth_file, or cut to their username (`${cl%% *}`): never exported, echoed or passed to a program.
+    const holders = lines.filter((l) => /\$\{?(cur2?|prev|cl|pl)\b/.test(l));
+    expect(holders.length).toBeGreaterThan(3);
+    for (const l of holders) {
+      const rest = l
+        .replace(/\$\{(cl|pl)%% \*\}/g, "")
+        .replace(/printf '%s(\\n)?' "\$(cur|prev|cl|pl)"/g, "")
+        // Compared with the `[` builtin: AWSCURRENT read again must equal the first read.
+        .replace('[ "$cur2" = "$cur" ]', "");
+      expect(rest, l).not.toMatch(/\$\{?(cur2?|prev|cl|pl)\b/);
+    }
+    expect(script).toContain("  cur= cur2= cl= prev= pl=");
+  });
+
+  it("turns a SecretString into one auth_file line, refusing other users and unusable passwords", () => {
+    const py = /python3 -c '([^']+)'/.exec(script)?.[1] ?? "";
+    const run = (input: string, role = "app_user") =>
+      spawnSync("python3", ["-c", py, role], {
+        input,
+        encoding: "utf8",
+        // Debian's python3, as in the image (not a version manager's shim first on PATH).
+        env: { PATH: "/usr/bin:/bin" },
+      });
+    const ok = run(JSON.stringify({ username: "app_user_clone", password: 'a"b', engine: "postgres" }));
+    expect([ok.status, ok.stdout]).toEqual([0, '"app_user_clone" "a""b"\n']);
+    expect(run(JSON.stringify({ username: "app_user", password: "x" })).stdout).toBe('"app_user" "x"\n');
+    expect(run(JSON.stringify({ username: "postgres", password: "x" })).status).toBe(3);
+    expect(run(JSON.stringify({ username: "app_user", password: "x\ny" })).status).toBe(4);
+    expect(run(JSON.stringify({ username: "app_user", password: "" })).status).toBe(4);
+    const bad = run("not json SeCrEt");
+    expect(bad.status).toBe(1);
+    expect(bad.stdout + bad.stderr).not.toContain("SeCrEt");
+    expect(run(JSON.stringify({ username: "app_user" })).status).toBe(1);
+  });
+
+  it("replaces the auth_file atomically, only when it changed, and reloads PgBouncer then", () => {
+    expect(script).toContain(
+      "  if cmp -s /var/run/pgbouncer/userlist.next /var/run/pgbouncer/userlist.txt; then rm -f /var/run/pgbouncer/userlist.next; return 0; fi",
+    );
+    expect(script).toContain("  mv -f /var/run/pgbouncer/userlist.next /var/run/pgbouncer/userlist.txt ||");
+    expect(script).toContain("  while sleep 300; do");
+    expect(script).toContain(
+      `      [ "$changed" = 0 ] || { kill -HUP "$pid"; echo "pgbouncer-auth: auth_file now has logins$users; PgBouncer reloaded" >&2; }`,
+    );
+    expect(script).toContain(
+      `      echo "pgbouncer-auth: refresh failed, keeping the previous auth_file: $why" >&2`,
+    );
+    expect(script).toContain('kill "$rpid" "$mpid" "$apid" 2>/dev/null || true');
+  });
+
+  it("refuses a refresh interval that is not 1 to 3600 whole seconds", () => {
+    const base = { runDir: "/r", iniEnv: "I", roles: [], tls, metrics: { port: 6432 } };
+    for (const refreshSeconds of [0, 1.5, 3601])
+      expect(() => pgbouncerStartScript({ ...base, refreshSeconds })).toThrow(
+        `refreshSeconds: ${refreshSeconds} must be a whole number from 1 to 3600`,
+      );
+    expect(pgbouncerStartScript({ ...base, refreshSeconds: 2 })).toContain("  while sleep 2; do");
+    expect(PGBOUNCER_CREDENTIAL_REFRESH_SECONDS).toBe(300);
   });
 
   it("makes the key in the task and sends AWS Private CA only a CSR naming the pooler's host", () => {
@@ -195,7 +286,7 @@ describe("pgbouncerStartScript", () => {
       pgbouncerStartScript({
         runDir: "/r",
         iniEnv: "I",
-        roles: [{ name: "a", usernameEnv: "U$(x)", passwordEnv: "P" }],
+        roles: [{ name: "a", secretArnEnv: "S$(x)" }],
         tls,
         metrics: { port: 6432 },
       }),
@@ -243,7 +334,7 @@ describe("pgbouncerStartScript", () => {
     expect(script).toContain(
       '  while sleep 60; do pools || echo "pgbouncer-metrics: nothing published this round" >&2; done',
     );
-    expect(script).toContain('kill "$rpid" "$mpid" 2>/dev/null || true');
+    expect(script).toContain('kill "$rpid" "$mpid" "$apid" 2>/dev/null || true');
   });
 
   it("stops at start when the service name could not be a JSON-safe ECS service name", () => {

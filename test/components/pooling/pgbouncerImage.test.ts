@@ -35,7 +35,7 @@ const container = pgbouncerContainerDefinitions({
   image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/pgbouncer@sha256:${"ab".repeat(32)}`,
   user: DEFAULT_RUN_AS_USER,
   ini: "",
-  roles: [{ name: "app_user", usernameEnv: "U0", passwordEnv: "P0", secretArn: "arn:x" }],
+  roles: [{ name: "app_user", secretArnEnv: "PGBOUNCER_SECRET_0_ARN", secretArn: "arn:x" }],
   nofile: 11_074,
   logGroupName: "/lg",
   region: "us-east-1",
@@ -58,11 +58,16 @@ const DASH_BUILTINS = new Set(
 
 /**
  * Words in command position: at a line start or after `;`, `&&`, `||`, `|`, `$(`, `{` or a keyword,
- * after any `NAME=value` prefixes. Messages (`echo "..."`) and single-quoted text are dropped first so
- * their words are not mistaken for commands.
+ * after any `NAME=value` prefixes. Messages (`echo "..."`), single-quoted text and double-quoted values
+ * of assignments (`why="..."`) are dropped first so their words are not mistaken for commands; a keyword
+ * is followed by `;` so the command after it (`if cmp ...`) is seen too.
  */
 function commandWords(script: string): Set<string> {
-  const text = script.replace(/echo "[^"]*"/g, "echo").replace(/'[^'\n]*'/g, "''");
+  const text = script
+    .replace(/echo "[^"]*"/g, "echo")
+    .replace(/'[^'\n]*'/g, "''")
+    .replace(/\b([A-Za-z_][A-Za-z0-9_]*)="[^"]*"/g, "$1=x")
+    .replace(/\b(then|do|else|if|while|until)[ \t]+/g, "$1; ");
   const re =
     /(?:^|;|&&|\|\||\||\$\(|\b(?:then|do|else|if|while|until)\b|\{)[ \t]*(?:[A-Za-z_][A-Za-z0-9_]*=(?!\$\()\S*[ \t]+)*([a-z][a-z0-9_.-]*)(?=[ \t;)]|$)/gm;
   return new Set([...text.matchAll(re)].map((m) => m[1]));
@@ -117,6 +122,7 @@ describe("images/pgbouncer/Dockerfile", () => {
       pgbouncer: "pgbouncer",
       openssl: "openssl",
       aws: "awscli",
+      python3: "python3",
       psql: "postgresql-client",
     };
     // Program → its package, Essential in Debian (present in every base image, never removable).
@@ -128,6 +134,7 @@ describe("images/pgbouncer/Dockerfile", () => {
       sleep: "coreutils",
       mv: "coreutils",
       rm: "coreutils",
+      cmp: "diffutils",
     };
     for (const [program, pkg] of Object.entries(installed)) {
       expect(packages.has(pkg), `${pkg} provides ${program}`).toBe(true);
