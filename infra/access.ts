@@ -120,6 +120,7 @@ export function buildAccess(core: Core, dr: DisasterRecovery | undefined): Acces
       subnetIds: network.subnetIds,
       databaseSecurityGroupId: network.securityGroupId,
       endpointSecurityGroupId: network.endpointSecurityGroupId,
+      endpoints: network.interfaceEndpoints,
       vpcCidr,
       // The database admits the function the way it admits the poolers: the network owns the rule.
       admitOnDatabase: (ruleName, sg, description) =>

@@ -67,6 +67,11 @@ export class DatabaseNetwork extends pulumi.ComponentResource {
    * operations function) send HTTPS to this group only.
    */
   readonly endpointSecurityGroupId?: pulumi.Output<string>;
+  /**
+   * The interface endpoints created in a new VPC (none in an existing one). What runs inside the VPC
+   * reaches AWS APIs only through them, so it waits for them (the database operations function's apply).
+   */
+  readonly interfaceEndpoints: aws.ec2.VpcEndpoint[] = [];
 
   private readonly securityGroup: aws.ec2.SecurityGroup;
 
@@ -212,7 +217,7 @@ export class DatabaseNetwork extends pulumi.ComponentResource {
         );
         this.endpointSecurityGroupId = endpointSg.id;
         for (const svc of endpoints) {
-          new aws.ec2.VpcEndpoint(
+          const ep = new aws.ec2.VpcEndpoint(
             `${name}-${svc.replace(/\./g, "-")}`,
             {
               vpcId: vpc.id,
@@ -225,6 +230,7 @@ export class DatabaseNetwork extends pulumi.ComponentResource {
             },
             { parent: this },
           );
+          this.interfaceEndpoints.push(ep);
         }
         // ECR image layers come from S3: a gateway endpoint on the private route table. Without it a
         // Fargate task in these subnets cannot pull from private ECR even with the ecr.api/ecr.dkr

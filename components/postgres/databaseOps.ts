@@ -46,6 +46,11 @@ export interface DatabaseOpsNetwork {
    * to that group only. Unset (an existing VPC): to `vpcCidr`.
    */
   readonly endpointSecurityGroupId?: pulumi.Input<string>;
+  /**
+   * The VPC's interface endpoints, when the stack creates them: apply waits for them, since the function
+   * reaches Secrets Manager only through its endpoint. @default [] (an existing VPC's are already there)
+   */
+  readonly endpoints?: readonly pulumi.Resource[];
   /** The VPC's CIDR; required when `endpointSecurityGroupId` is unset. */
   readonly vpcCidr?: pulumi.Input<string>;
   /**
@@ -465,6 +470,7 @@ export class DatabaseOpsFunction extends pulumi.ComponentResource {
           toDb,
           toEndpoints,
           logGroup,
+          ...(args.network.endpoints ?? []),
         ],
       },
     );

@@ -367,7 +367,7 @@ describe("apply: the Invocation", () => {
     expect(expected).not.toContain("analytics_readonly");
   });
 
-  it("runs after the instance, the secrets' first versions, the column key, the database rule and the log group", () => {
+  it("runs after the instance, the secrets' first versions, the column key, the database rule, the log group and the endpoints", () => {
     const inv = one(dev, INVOCATION, "-dbops-apply");
     const deps = inv.dependencies.map((u) => byUrn(dev, u)?.name);
     expect(deps).toEqual(
@@ -377,6 +377,8 @@ describe("apply: the Invocation", () => {
         "verscienta-dev-column-key-secret",
         "verscienta-dev-dbops-db-from-function",
         "verscienta-dev-dbops-logs",
+        // The function reaches Secrets Manager only through the VPC's endpoint.
+        "verscienta-dev-secretsmanager",
       ]),
     );
   });
