@@ -249,7 +249,12 @@ export const PGBOUNCER_CREDENTIAL_REFRESH_SECONDS = 300;
  * JMESPath `--query` cannot parse the JSON inside SecretString. The secret only ever travels on stdin and
  * stdout, never on a command line. Exit 1: not a JSON object with `username` and `password` (Python's own
  * error, which never quotes the input, goes to /dev/null); 3: `username` is neither the role nor its
- * clone (PgBouncer caps only those two in [users]); 4: the password is empty or has a line break or NUL.
+ * clone (PgBouncer caps only those two in [users]); 4: the password is empty or has a line break or NUL;
+ * 5: there is no `password` key at all. That is the version Pulumi writes (`{username, engine, host,
+ * port, dbname}`): once the database operations function's apply has put the first password, Secrets
+ * Manager labels Pulumi's version AWSPREVIOUS (moving AWSCURRENT moves AWSPREVIOUS to the version it left,
+ * PutSecretValue, VersionStages, https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html),
+ * until the first rotation finishes.
  * One line, no single quote: it sits inside '...' in the script.
  */
 const AUTH_LINE_PY = [
@@ -257,7 +262,8 @@ const AUTH_LINE_PY = [
   "r=sys.argv[1]",
   "s=json.loads(sys.stdin.read())",
   'u=s["username"]',
-  'p=s["password"]',
+  'p=s.get("password")',
+  "sys.exit(5) if p is None else None",
   "Q=chr(34)",
   `sys.exit(3) if u not in (r, r+"${CLONE_SUFFIX}") else None`,
   'sys.exit(4) if not isinstance(p,str) or p=="" or any(c in p for c in chr(10)+chr(13)+chr(0)) else None',
@@ -383,7 +389,7 @@ export function pgbouncerStartScript(o: StartScriptOptions): string {
     "}",
     `line() { python3 -c '${AUTH_LINE_PY}' "$1" 2>/dev/null; }`,
     `cli_error() { why="$1: aws exit $2: $(sed -n '$p' ${d}/secret.err)"; }`,
-    `bad_secret() { case $2 in 3) why="$1: username is neither $3 nor \${3}${CLONE_SUFFIX}";; 4) why="$1: password is empty or holds a line break";; *) why="$1: not JSON with username and password";; esac; }`,
+    `bad_secret() { case $2 in 3) why="$1: username is neither $3 nor \${3}${CLONE_SUFFIX}";; 4) why="$1: password is empty or holds a line break";; 5) why="$1: has no password yet (the database operations function's apply gives it one)";; *) why="$1: not JSON with username and password";; esac; }`,
     // $1 role, $2 secret ARN: appends the role's logins (AWSCURRENT, then AWSPREVIOUS unless same user).
     "creds() {",
     `  cur=$(secret "$2" AWSCURRENT) || { cli_error "AWSCURRENT of $2" $?; return 1; }`,
@@ -391,11 +397,14 @@ export function pgbouncerStartScript(o: StartScriptOptions): string {
     `  printf '%s\\n' "$cl" >> ${d}/userlist.next`,
     `  users="$users \${cl%% *}"`,
     `  if prev=$(secret "$2" AWSPREVIOUS); then`,
-    `    pl=$(printf '%s' "$prev" | line "$1") || { bad_secret "AWSPREVIOUS of $2" $? "$1"; return 1; }`,
-    `    if [ "\${pl%% *}" != "\${cl%% *}" ]; then`,
-    `      printf '%s\\n' "$pl" >> ${d}/userlist.next`,
-    `      users="$users \${pl%% *}"`,
-    "    fi",
+    `    prc=0; pl=$(printf '%s' "$prev" | line "$1") || prc=$?`,
+    // No password in AWSPREVIOUS: Pulumi's first version, before the first rotation. No previous login.
+    `    if [ "$prc" -eq 0 ]; then`,
+    `      if [ "\${pl%% *}" != "\${cl%% *}" ]; then`,
+    `        printf '%s\\n' "$pl" >> ${d}/userlist.next`,
+    `        users="$users \${pl%% *}"`,
+    "      fi",
+    `    elif [ "$prc" -ne 5 ]; then bad_secret "AWSPREVIOUS of $2" "$prc" "$1"; return 1; fi`,
     // Before the first rotation there is no AWSPREVIOUS: that, and only that, is not an error.
     `  else`,
     `    rc=$?`,

@@ -318,6 +318,12 @@ async function startEcsScript(
     denySecrets?: boolean;
     /** Seconds each fake get-secret-value takes. */
     secretsDelaySeconds?: number;
+    /**
+     * AWSPREVIOUS before the first rotation: "pulumi" is what a deploy leaves (Pulumi's first version, no
+     * password, labelled AWSPREVIOUS once apply put the password); "none" is a secret written once.
+     * @default "pulumi"
+     */
+    previous?: "pulumi" | "none";
   } = {},
 ): Promise<StartedScript> {
   const asRoot = userInfo().uid === 0;
@@ -352,8 +358,13 @@ async function startEcsScript(
   if (o.deny) writeFileSync(path.join(pcaDir, "deny"), "");
   if (o.denyMetrics) writeFileSync(path.join(pcaDir, "deny-cloudwatch"), "");
   if (o.denySecrets) writeFileSync(path.join(pcaDir, "deny-secrets"), "");
-  // Before the first rotation: AWSCURRENT only (app_user), no AWSPREVIOUS.
-  setSecretStages(pcaDir, APP_SECRET_ARN, { AWSCURRENT: secretString(APP, password(APP)) });
+  // Before the first rotation, as a deploy leaves it: AWSCURRENT has the password apply generated, and
+  // AWSPREVIOUS is the version Pulumi wrote without one (or there is none at all).
+  const { password: _none, ...pulumiVersion } = JSON.parse(secretString(APP, "x")) as Record<string, unknown>;
+  setSecretStages(pcaDir, APP_SECRET_ARN, {
+    AWSCURRENT: secretString(APP, password(APP)),
+    ...((o.previous ?? "pulumi") === "pulumi" ? { AWSPREVIOUS: JSON.stringify(pulumiVersion) } : {}),
+  });
   if (owner) {
     for (const f of [runDir, pcaDir, bin, path.join(bin, "aws"), path.join(pcaDir, "ca.key")])
       chownSync(f, owner.uid, owner.gid);
@@ -512,7 +523,7 @@ describe("the ECS container's start script (real PgBouncer, AWS Private CA stubb
   it("keeps the key and auth_file 0600 in the run directory and never logs a key or a password", () => {
     expect(statSync(`${s.runDir}/userlist.txt`).mode & 0o777).toBe(0o600);
     expect(statSync(`${s.runDir}/client-tls.key`).mode & 0o777).toBe(0o600);
-    // Before the first rotation the secret has no AWSPREVIOUS (ResourceNotFoundException, tolerated).
+    // Before the first rotation AWSPREVIOUS is Pulumi's version, with no password: no previous login.
     expect(readFileSync(`${s.runDir}/userlist.txt`, "utf8")).toBe(`"${APP}" "${password(APP)}"\n`);
     expect(readFileSync(path.join(s.pcaDir, "secretsmanager.log"), "utf8").split("\n").slice(0, 2)).toEqual([
       `${APP_SECRET_ARN} AWSCURRENT`,
@@ -877,6 +888,22 @@ describe("the start script follows the alternating-users rotation (real PgBounce
       // The twin's app_user gets its own password back for the tests after this one.
       await onTwin([passwordStatement(APP, scramVerifier(p0))]);
       expect(await s.stop()).toBe(0);
+    }
+  });
+
+  it("starts on a secret with no AWSPREVIOUS at all (ResourceNotFoundException is not an error)", async () => {
+    const s = await startEcsScript({ previous: "none" });
+    try {
+      await waitFor(
+        () => (s.log().includes("pgbouncer-auth: auth_file has logins") ? true : undefined),
+        15_000,
+        "the first auth_file",
+      );
+      expect(readFileSync(`${s.runDir}/userlist.txt`, "utf8")).toBe(`"${APP}" "${password(APP)}"\n`);
+      expect(s.log()).toContain(`pgbouncer-auth: auth_file has logins "${APP}"\n`);
+      expect(s.log()).not.toContain("cannot read the pooled roles' secrets");
+    } finally {
+      await s.stop();
     }
   });
 

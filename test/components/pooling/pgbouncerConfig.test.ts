@@ -219,7 +219,8 @@ describe("pgbouncerStartScript", () => {
     const bad = run("not json SeCrEt");
     expect(bad.status).toBe(1);
     expect(bad.stdout + bad.stderr).not.toContain("SeCrEt");
-    expect(run(JSON.stringify({ username: "app_user" })).status).toBe(1);
+    // No password key at all: Pulumi's own version (AWSPREVIOUS until the first rotation), exit 5.
+    expect(run(JSON.stringify({ username: "app_user", engine: "postgres" })).status).toBe(5);
   });
 
   it("replaces the auth_file atomically, only when it changed, and reloads PgBouncer then", () => {

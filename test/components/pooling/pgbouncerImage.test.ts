@@ -51,7 +51,7 @@ const container = pgbouncerContainerDefinitions({
 
 /** Dash's keywords and the builtins the script uses (dash(1), "Builtins"). */
 const DASH_BUILTINS = new Set(
-  "case esac for while until do done if then else fi in continue return exit export set unset umask trap wait kill echo printf true false".split(
+  "case esac for while until do done if then elif else fi in continue return exit export set unset umask trap wait kill echo printf true false".split(
     " ",
   ),
 );
@@ -67,7 +67,7 @@ function commandWords(script: string): Set<string> {
     .replace(/echo "[^"]*"/g, "echo")
     .replace(/'[^'\n]*'/g, "''")
     .replace(/\b([A-Za-z_][A-Za-z0-9_]*)="[^"]*"/g, "$1=x")
-    .replace(/\b(then|do|else|if|while|until)[ \t]+/g, "$1; ");
+    .replace(/\b(then|do|else|elif|if|while|until)[ \t]+/g, "$1; ");
   const re =
     /(?:^|;|&&|\|\||\||\$\(|\b(?:then|do|else|if|while|until)\b|\{)[ \t]*(?:[A-Za-z_][A-Za-z0-9_]*=(?!\$\()\S*[ \t]+)*([a-z][a-z0-9_.-]*)(?=[ \t;)]|$)/gm;
   return new Set([...text.matchAll(re)].map((m) => m[1]));
