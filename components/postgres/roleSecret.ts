@@ -67,7 +67,12 @@ export class RoleSecret extends pulumi.ComponentResource {
         description: `PostgreSQL login for ${args.roleName}${args.iamAuth ? " (IAM authentication, no password)" : ""}`,
         kmsKeyId: args.kmsKeyArn,
         recoveryWindowInDays: recovery,
-        tags: { ...args.tags, PostgresRole: args.roleName },
+        tags: {
+          ...args.tags,
+          PostgresRole: args.roleName,
+          // No password, so nothing rotates (policy rule secretRotation accepts this reason).
+          ...(args.iamAuth ? { RotationExempt: "iam-authentication" } : {}),
+        },
       },
       { parent: this, protect: args.protect },
     );

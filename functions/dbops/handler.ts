@@ -8,6 +8,7 @@
  * steps, and errors name secrets by ARN.
  */
 import type { RoleKind } from "../../components/postgres/accessModel";
+import { MONITOR_ROLE } from "../../spec/databaseOps";
 import { type ApplyContext, applyModel } from "./apply";
 import {
   type ApplyEvent,
@@ -18,10 +19,10 @@ import {
   type MetricsEvent,
   type RotationEvent,
 } from "./contract";
-import { credentialsOf, parseSecretJson } from "./credentials";
-import { type Endpoint, LAMBDA_CA_BUNDLE, readCaBundle, withSession } from "./db";
+import { type Endpoint, LAMBDA_CA_BUNDLE, readCaBundle } from "./db";
+import { withSecretSession } from "./master";
 import { collectMetrics, toEmf } from "./metrics";
-import { AWSCURRENT, rotate } from "./rotation";
+import { rotate } from "./rotation";
 import { AwsSecretsStore, type SecretsStore } from "./secretsStore";
 
 /**
@@ -121,6 +122,8 @@ export interface Runtime {
   readonly store: SecretsStore;
   readonly log: (line: string) => void;
   readonly now: () => number;
+  /** Waits between sign-in attempts. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 const endpointOf = (env: Environment): Endpoint => ({
@@ -162,10 +165,21 @@ export async function handle(event: DbOpsEvent, rt: Runtime): Promise<ApplyResul
   if (!rt.env.monitorSecretArn)
     throw new Error(`${DBOPS_ENV.monitorSecretArn}: is not set; metrics sign in as the monitoring role.`);
   const arn = rt.env.monitorSecretArn;
-  const v = await rt.store.getSecretValue(arn, { versionStage: AWSCURRENT });
-  if (!v) throw new Error(`${DBOPS_ENV.monitorSecretArn}: ${arn} has no value yet. Run apply first.`);
-  const who = credentialsOf(arn, parseSecretJson(arn, v.secretString));
-  const snapshot = await withSession(endpointOf(rt.env), who, (c) => collectMetrics(c, rt.env.target));
+  const snapshot = await withSecretSession(
+    rt.store,
+    arn,
+    endpointOf(rt.env),
+    (c) => collectMetrics(c, rt.env.target),
+    {
+      who: MONITOR_ROLE.name,
+      noValue: `${DBOPS_ENV.monitorSecretArn}: ${arn} has no value yet. Run apply first.`,
+      // The monitoring role rotates as a single user: a run between setSecret and finishSecret reads the
+      // old password. One more read a few seconds later finds the new one.
+      retryDelaysMs: [3_000, 6_000],
+      log: rt.log,
+      sleep: rt.sleep,
+    },
+  );
   // Each EMF document must be the whole log event, nothing before or after it ("Specification: Embedded
   // metric format", https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
   // console.log in the Node.js runtime prefixes a timestamp, request id and level; stdout is sent as is.

@@ -18,6 +18,10 @@ export const INVALID_PASSWORD = "28P01";
 export const MASTER_RETRY_DELAYS_MS: readonly number[] = [2_000, 4_000, 8_000, 16_000, 30_000];
 
 export interface MasterSessionOptions {
+  /** Who signs in, for the log line and errors. @default "master user" */
+  readonly who?: string;
+  /** The error when the secret has no AWSCURRENT value. @default the master secret's */
+  readonly noValue?: string;
   /** @default MASTER_RETRY_DELAYS_MS */
   readonly retryDelaysMs?: readonly number[];
   /** Progress lines (never a secret). */
@@ -26,21 +30,23 @@ export interface MasterSessionOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-async function masterCredentials(store: SecretsStore, arn: string): Promise<Credentials> {
+async function secretCredentials(store: SecretsStore, arn: string, noValue?: string): Promise<Credentials> {
   const v = await store.getSecretValue(arn, { versionStage: AWSCURRENT });
   if (!v)
     throw new Error(
-      `masterSecretArn: ${arn} has no AWSCURRENT value. Pass the instance's RDS-managed master secret (manageMasterUserPassword).`,
+      noValue ??
+        `masterSecretArn: ${arn} has no AWSCURRENT value. Pass the instance's RDS-managed master secret (manageMasterUserPassword).`,
     );
   const c = credentialsOf(arn, parseSecretJson(arn, v.secretString));
   return { user: c.user, password: c.password };
 }
 
 /**
- * Runs `f` on a session as the master user. Only signing in is retried, never `f`: a statement that
- * failed is the caller's error to report.
+ * Runs `f` on a session as the login a secret holds (the master user; the monitoring role, whose own
+ * single-user rotation can land between a read and a sign-in). Only signing in is retried, never `f`: a
+ * statement that failed is the caller's error to report.
  */
-export async function withMasterSession<T>(
+export async function withSecretSession<T>(
   store: SecretsStore,
   masterSecretArn: string,
   at: Endpoint,
@@ -50,7 +56,7 @@ export async function withMasterSession<T>(
   const delays = opts.retryDelaysMs ?? MASTER_RETRY_DELAYS_MS;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (let attempt = 0; ; attempt++) {
-    const who = await masterCredentials(store, masterSecretArn);
+    const who = await secretCredentials(store, masterSecretArn, opts.noValue);
     let signedIn = false;
     try {
       return await withSession(at, who, (c) => {
@@ -61,9 +67,12 @@ export async function withMasterSession<T>(
       const code = (e as { code?: string }).code;
       if (signedIn || code !== INVALID_PASSWORD || attempt >= delays.length) throw e;
       opts.log?.(
-        `master user: password refused (${INVALID_PASSWORD}); the master secret may be rotating. Reading it again in ${delays[attempt] / 1000} s (attempt ${attempt + 2} of ${delays.length + 1}).`,
+        `${opts.who ?? "master user"}: password refused (${INVALID_PASSWORD}); its secret may be rotating. Reading it again in ${delays[attempt] / 1000} s (attempt ${attempt + 2} of ${delays.length + 1}).`,
       );
       await sleep(delays[attempt]);
     }
   }
 }
+
+/** The master user's session (the default of `withSecretSession`). */
+export const withMasterSession = withSecretSession;

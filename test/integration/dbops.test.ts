@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { RotateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Client } from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AccessModel, accessModel, cloneName, roleKinds } from "../../components/postgres/accessModel";
 import { ident } from "../../components/postgres/accessSql";
 import { scramVerifier } from "../../components/postgres/scram";
@@ -331,6 +331,42 @@ describe("apply", () => {
     expect(reads).toBe(2);
     expect(lines.some((l) => l.includes("password refused (28P01)"))).toBe(true);
     expect(lines.join("\n")).not.toContain(STALE_PASSWORD);
+  });
+
+  it("metrics: signs in again when the monitoring role's password was just rotated, and prints EMF", async () => {
+    let reads = 0;
+    const store = new Proxy(rt.store, {
+      get(target, prop, receiver) {
+        if (prop !== "getSecretValue") return Reflect.get(target, prop, receiver);
+        return async (id: string, o?: { versionId?: string; versionStage?: string }) => {
+          const v = await target.getSecretValue(id, o);
+          if (id !== arns[MONITOR] || !v || reads++ > 0) return v;
+          return {
+            ...v,
+            secretString: JSON.stringify({ ...JSON.parse(v.secretString), password: STALE_PASSWORD }),
+          };
+        };
+      },
+    });
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const waits: number[] = [];
+    try {
+      await handle({ action: "metrics" }, { ...rt, store, sleep: async (ms) => void waits.push(ms) });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(reads).toBe(2);
+    expect(waits).toEqual([3_000]);
+    const docs = written.map(
+      (l) => JSON.parse(l) as { _aws: { CloudWatchMetrics: { Namespace: string }[] } },
+    );
+    expect(docs.length).toBeGreaterThan(0);
+    expect(docs.every((d) => d._aws.CloudWatchMetrics[0].Namespace === "Verscienta/PostgreSQL")).toBe(true);
+    expect(written.join("")).not.toContain(STALE_PASSWORD);
   });
 
   it("fails with the server's 28P01 once the retries are spent, never retrying a failed statement", async () => {

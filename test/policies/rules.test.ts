@@ -145,6 +145,12 @@ const CASES: [string[], string, Change, string][] = [
     ]),
     "the proxy's secret is not managed by the stack",
   ],
+  [
+    ["rdsProxyScramAuth", "rdsProxySecretsAuth"],
+    "proxy",
+    (r) => setProp("defaultAuthScheme", "NONE")(setProp("auths", [])(r)),
+    "the proxy has no auth entries and no end-to-end IAM (only IAM_AUTH may go without)",
+  ],
   [["kmsKeyRotation"], "key", setProp("enableKeyRotation", false), "key rotation is off"],
   [["kmsDeletionWindow"], "key", setProp("deletionWindowInDays", 7), "the deletion window is 7 days"],
   [
@@ -176,6 +182,12 @@ const CASES: [string[], string, Change, string][] = [
     "app-secret-rotation",
     setProp("rotationRules", undefined),
     "the rotation has no rules",
+  ],
+  [
+    ["secretRotation"],
+    "app-secret",
+    setProp("tags", { RotationExempt: "rotation is inconvenient" }),
+    "a credential claims an exemption the rule does not accept",
   ],
   [["logGroupEncrypted"], "log-postgresql", setProp("kmsKeyId", undefined), "a log group is unencrypted"],
   [["logGroupRetention"], "log-postgresql", setProp("retentionInDays", 30), "a log group keeps 30 days"],
@@ -250,6 +262,24 @@ const CASES: [string[], string, Change, string][] = [
     "app-secret-version",
     setProp("secretString", JSON.stringify({ username: "app_user", password: "p4ssw0rd-in-state" })),
     "Pulumi writes a password into a secret version",
+  ],
+  [
+    ["secretVersionNoPassword"],
+    "app-secret-version",
+    setProp("secretString", JSON.stringify({ username: "app_user", db: { PGPASSWORD: "in-state" } })),
+    "Pulumi writes a password under another name, nested",
+  ],
+  [
+    ["secretVersionNoPassword"],
+    "app-secret-version",
+    setProp("secretString", "postgresql://app_user:in-state@db.internal:5432/verscienta_health"),
+    "Pulumi writes a connection URL with a password",
+  ],
+  [
+    ["secretVersionNoPassword"],
+    "app-secret-version",
+    setProp("secretBinary", "cGFzc3dvcmQ="),
+    "Pulumi writes a binary secret value nobody can inspect",
   ],
   [
     ["lambdaInVpcWithLogGroup"],

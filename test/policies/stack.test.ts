@@ -39,6 +39,16 @@ describe("whole stack", () => {
     expect(mandatoryFailures(evalProd(prod))).toEqual([]);
   });
 
+  it("prod with IAM-authenticated roles (end-to-end IAM at the proxy) passes every mandatory rule", async () => {
+    // Their secrets hold no password, so nothing rotates them; the tag says why, in words the rule accepts.
+    const r = await runStack({
+      stack: "prod",
+      config: { iamAuthRoles: ["app_user", "analytics_readonly"], proxyRequireIam: true },
+    });
+    if (r.error) throw r.error;
+    expect(mandatoryFailures(evalProd(fromRegistrations(r.registrations)))).toEqual([]);
+  });
+
   it("prod is evaluated by every rule (each passes on some resource, or once as a stack rule)", () => {
     const passed = new Set(
       evalProd(prod)

@@ -41,6 +41,8 @@ export const rdsProxySecretsAuth: StackRule = {
         continue;
       }
       const auths = recordsOf(proxy.props.auths);
+      // End-to-end IAM: no secrets to check (see rdsProxyScramAuth).
+      if (auths.length === 0 && proxy.props.defaultAuthScheme === "IAM_AUTH") continue;
       if (auths.length === 0) out.push(fail(`${proxy.name}: auths is empty.`, proxy.urn));
       auths.forEach((a, i) => {
         const where = `${proxy.name}: auths[${i}]`;

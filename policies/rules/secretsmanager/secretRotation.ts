@@ -18,11 +18,23 @@ function rotates(rotation: StackResource, secret: StackResource): boolean | "unk
 }
 
 /** Credentials that never change stay valid in every copy ever leaked. */
+/**
+ * The reasons a secret may go without rotation, as its `RotationExempt` tag's exact value. Nothing else
+ * exempts a secret.
+ */
+export const ROTATION_EXEMPTIONS: Readonly<Record<string, string>> = {
+  /** The column-encryption key: rotating it means re-encrypting every column, a migration. */
+  "encryption-key":
+    "a key, not a credential: rotating it re-encrypts every column (a migration, not a schedule)",
+  /** A role that signs in with IAM tokens: its secret describes the connection and holds no password. */
+  "iam-authentication": "the role signs in with short-lived IAM tokens and has no password",
+};
+
 export const secretRotation: StackRule = {
   name: "secretRotation",
   kind: "stack",
   description:
-    "Every Secrets Manager secret in the stack has a rotation (aws.secretsmanager.SecretRotation with rotation rules), or a RotationExempt tag saying why it cannot have one (an encryption key).",
+    "Every Secrets Manager secret in the stack has a rotation (aws.secretsmanager.SecretRotation with rotation rules), or a RotationExempt tag naming an accepted reason (encryption-key, iam-authentication).",
   resourceTypes: [T.secret, T.secretRotation],
   properties: ["secretId", "rotationRules"],
   hipaa: ["164.308(a)(5)(ii)(D)", "164.312(d)"],
@@ -35,10 +47,19 @@ export const secretRotation: StackRule = {
     const out: Finding[] = [];
     const rotations = ctx.resources.filter((r) => r.type === T.secretRotation);
     for (const secret of ctx.resources.filter((r) => r.type === T.secret)) {
-      // A key, not a credential: rotating it means re-encrypting every column (a migration). The secret
-      // says so in a tag, which RULES.md's reader and an auditor see next to the exemption.
+      // Only a reason this rule knows exempts a secret; any other RotationExempt value is a finding, so a
+      // credential cannot opt out by carrying the tag.
       const exempt = tagsOf(secret.props).RotationExempt;
-      if (typeof exempt === "string" && exempt.trim().length > 0) continue;
+      if (exempt !== undefined) {
+        if (typeof exempt === "string" && exempt in ROTATION_EXEMPTIONS) continue;
+        out.push(
+          fail(
+            `${secret.name}: RotationExempt "${String(exempt)}" is not an accepted reason (${Object.keys(ROTATION_EXEMPTIONS).join(", ")}). Rotate the secret, or use one of those.`,
+            secret.urn,
+          ),
+        );
+        continue;
+      }
       const matches = rotations.map((r) => ({ r, m: rotates(r, secret) }));
       const found = matches.find((x) => x.m === true);
       if (found) {
