@@ -1,2 +1,3 @@
 export * from "./assumeRolePolicy";
 export * from "./managedPolicy";
+export * from "./secretsAccess";

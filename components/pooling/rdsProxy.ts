@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, managedRolePolicy } from "../iam";
+import { assumeRolePolicy, keyThroughSecretsManager, managedRolePolicy, secretsStatement } from "../iam";
 import { POSTGRES_PORT } from "../network/databaseNetwork";
 import { type ProxyPoolSettings, proxyConnectionPoolConfig } from "./poolSettings";
 
@@ -247,19 +247,8 @@ export function proxyRolePolicy(secretArns: readonly string[], keyArn: string, r
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
-      {
-        Sid: "ReadTheAppRoleSecrets",
-        Effect: "Allow",
-        Action: ["secretsmanager:GetSecretValue"],
-        Resource: [...secretArns],
-      },
-      {
-        Sid: "DecryptThemWithTheStackKey",
-        Effect: "Allow",
-        Action: ["kms:Decrypt"],
-        Resource: [keyArn],
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
-      },
+      secretsStatement("ReadTheAppRoleSecrets", secretArns),
+      keyThroughSecretsManager("DecryptThemWithTheStackKey", ["kms:Decrypt"], keyArn, region),
     ],
   });
 }

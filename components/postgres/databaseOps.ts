@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type ApplyEvent, DBOPS_ENV } from "../../functions/dbops/contract";
+import { type ApplyEvent, DBOPS_ENV, LAMBDA_CA_BUNDLE } from "../../functions/dbops/contract";
 import { DB_METRICS_SCHEDULE, MONITOR_ROLE } from "../../spec/databaseOps";
 import { POSTGRES_PORT } from "../../spec/identifiers";
-import { assumeRolePolicy, managedRolePolicy } from "../iam";
+import { assumeRolePolicy, keyThroughSecretsManager, managedRolePolicy, secretsStatement } from "../iam";
 import { type AccessModel, passwordRoles, roleKinds } from "./accessModel";
 import { type DbopsBundle, dbopsBundle } from "./dbopsBundle";
 
@@ -20,8 +20,6 @@ export const DBOPS_ARCHITECTURE = "arm64";
 /** Seconds; `apply` on a first deployment creates extensions and roles (well under a minute in practice). */
 export const DBOPS_TIMEOUT_SECONDS = 300;
 export const DBOPS_MEMORY_MIB = 256;
-/** The CA bundle Lambda's Node.js runtimes ship, which includes the Amazon RDS CAs. */
-export const DBOPS_CA_BUNDLE = "/var/runtime/ca-cert.pem";
 /** Input of the EventBridge schedule's target. */
 export const METRICS_EVENT = JSON.stringify({ action: "metrics" });
 
@@ -180,41 +178,31 @@ export function databaseOpsPolicy(p: {
         // Log streams are named by Lambda per execution environment: the streams of this one group.
         Resource: [`${p.logGroupArn}:log-stream:*`],
       },
-      {
-        Sid: "ReadTheMasterSecret",
-        Effect: "Allow",
-        Action: ["secretsmanager:GetSecretValue"],
-        Resource: [p.masterSecretArn],
-      },
-      {
-        Sid: "InitialiseAndRotateTheRoleSecretsAndTheColumnKey",
-        Effect: "Allow",
-        Action: [
+      secretsStatement("ReadTheMasterSecret", [p.masterSecretArn]),
+      secretsStatement(
+        "InitialiseAndRotateTheRoleSecretsAndTheColumnKey",
+        [...p.roleSecretArns, p.columnKeySecretArn],
+        [
           "secretsmanager:GetSecretValue",
           "secretsmanager:DescribeSecret",
           "secretsmanager:PutSecretValue",
           "secretsmanager:UpdateSecretVersionStage",
         ],
-        Resource: [...p.roleSecretArns, p.columnKeySecretArn],
-      },
-      {
-        Sid: "UseTheStackKeyThroughSecretsManagerOnly",
-        Effect: "Allow",
-        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-        Resource: [p.kmsKeyArn],
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${p.region}.amazonaws.com` } },
-      },
+      ),
+      keyThroughSecretsManager(
+        "UseTheStackKeyThroughSecretsManagerOnly",
+        ["kms:Decrypt", "kms:GenerateDataKey"],
+        p.kmsKeyArn,
+        p.region,
+      ),
       ...(p.replicaKey
         ? [
-            {
-              Sid: "EncryptTheColumnKeyReplicaThroughSecretsManagerOnly",
-              Effect: "Allow",
-              Action: ["kms:Encrypt", "kms:GenerateDataKey"],
-              Resource: [p.replicaKey.arn],
-              Condition: {
-                StringEquals: { "kms:ViaService": `secretsmanager.${p.replicaKey.region}.amazonaws.com` },
-              },
-            },
+            keyThroughSecretsManager(
+              "EncryptTheColumnKeyReplicaThroughSecretsManagerOnly",
+              ["kms:Encrypt", "kms:GenerateDataKey"],
+              p.replicaKey.arn,
+              p.replicaKey.region,
+            ),
           ]
         : []),
     ],
@@ -383,7 +371,7 @@ export class DatabaseOpsFunction extends pulumi.ComponentResource {
           [DBOPS_ENV.instanceIdentifier]: id,
           [DBOPS_ENV.masterSecretArn]: master,
           [DBOPS_ENV.monitorSecretArn]: roles[MONITOR_ROLE.name],
-          [DBOPS_ENV.caBundle]: DBOPS_CA_BUNDLE,
+          [DBOPS_ENV.caBundle]: LAMBDA_CA_BUNDLE,
           // Which secrets rotation manages, and the scheme of each (spec/databaseOps.ts ROTATION_STRATEGY).
           [DBOPS_ENV.roleKinds]: JSON.stringify(roleKinds(args.model.roles)),
         }),

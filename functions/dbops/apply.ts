@@ -22,10 +22,9 @@ import { isColumnKey, newColumnKey } from "./columnKey";
 import type { ApplyEvent, ApplyResult } from "./contract";
 import { parseSecretJson, type SecretJson } from "./credentials";
 import type { Endpoint } from "./db";
-import { withMasterSession } from "./master";
+import { withSecretSession } from "./master";
 import { generatePassword } from "./passwords";
-import { AWSCURRENT } from "./rotation";
-import type { SecretsStore } from "./secretsStore";
+import { AWSCURRENT, type SecretsStore } from "./secretsStore";
 
 export interface ApplyContext {
   readonly store: SecretsStore;
@@ -126,7 +125,7 @@ export async function applyModel(e: ApplyEvent, ctx: ApplyContext): Promise<Appl
   const clones = model.roles.filter((r) => alternatesUsers(r) && !r.iamAuth);
   const cloneNames = clones.map((r) => cloneName(r.name));
   const statements = accessStatements(model, { passwordVerifiers: verifiers, transaction: false });
-  const outcome = await withMasterSession(
+  const outcome = await withSecretSession(
     ctx.store,
     e.masterSecretArn,
     ctx.endpoint,

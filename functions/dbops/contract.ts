@@ -55,6 +55,14 @@ export interface ApplyResult {
   readonly statements: number;
 }
 
+/**
+ * Where Lambda keeps the Amazon CA certificates (the RDS CAs among them). The Node.js 20+ runtimes do not
+ * load them by default; a function that verifies an RDS certificate must point at this file ("Building
+ * Lambda functions with Node.js", section on CA certificate loading,
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html). The stack sets it as `DB_CA_BUNDLE`.
+ */
+export const LAMBDA_CA_BUNDLE = "/var/runtime/ca-cert.pem";
+
 /** Environment variables the stack sets on the function. */
 export const DBOPS_ENV = Object.freeze({
   host: "DB_HOST",

@@ -5,14 +5,7 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { Client } from "pg";
-
-/**
- * Where Lambda keeps the Amazon CA certificates (the RDS CAs among them). The Node.js 20+ runtimes do not
- * load them by default; a function that verifies an RDS certificate must point at this file ("Building
- * Lambda functions with Node.js", section on CA certificate loading,
- * https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html).
- */
-export const LAMBDA_CA_BUNDLE = "/var/runtime/ca-cert.pem";
+import { LAMBDA_CA_BUNDLE } from "./contract";
 
 export interface Credentials {
   readonly user: string;

@@ -16,10 +16,11 @@ import {
   type DatabaseTarget,
   DBOPS_ENV,
   type DbOpsEvent,
+  LAMBDA_CA_BUNDLE,
   type MetricsEvent,
   type RotationEvent,
 } from "./contract";
-import { type Endpoint, LAMBDA_CA_BUNDLE, readCaBundle } from "./db";
+import { type Endpoint, readCaBundle } from "./db";
 import { withSecretSession } from "./master";
 import { collectMetrics, toEmf } from "./metrics";
 import { rotate } from "./rotation";

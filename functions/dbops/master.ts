@@ -9,9 +9,8 @@
 import type { Client } from "pg";
 import { credentialsOf, parseSecretJson } from "./credentials";
 import { type Credentials, type Endpoint, withSession } from "./db";
-import type { SecretsStore } from "./secretsStore";
+import { AWSCURRENT, type SecretsStore } from "./secretsStore";
 
-const AWSCURRENT = "AWSCURRENT";
 /** PostgreSQL's SQLSTATE for a wrong password (https://www.postgresql.org/docs/16/errcodes-appendix.html). */
 export const INVALID_PASSWORD = "28P01";
 /** Waits between attempts: about a minute in all, what a managed rotation usually takes. */
@@ -73,6 +72,3 @@ export async function withSecretSession<T>(
     }
   }
 }
-
-/** The master user's session (the default of `withSecretSession`). */
-export const withMasterSession = withSecretSession;

@@ -33,12 +33,9 @@ import { CLONE_SUFFIX, ROTATION_STRATEGY } from "../../spec/databaseOps";
 import type { RotationEvent } from "./contract";
 import { credentialsOf, parseSecretJson } from "./credentials";
 import { type Endpoint, withSession } from "./db";
-import { withMasterSession } from "./master";
+import { withSecretSession } from "./master";
 import { generatePassword } from "./passwords";
-import type { SecretsStore } from "./secretsStore";
-
-export const AWSCURRENT = "AWSCURRENT";
-export const AWSPENDING = "AWSPENDING";
+import { AWSCURRENT, AWSPENDING, type SecretsStore } from "./secretsStore";
 
 export interface RotationContext {
   readonly store: SecretsStore;
@@ -212,7 +209,7 @@ async function setSecret(e: RotationEvent, ctx: RotationContext, log: (l: string
     return;
   }
   const verifier = scramVerifier(pending.password);
-  await withMasterSession(
+  await withSecretSession(
     ctx.store,
     ctx.masterSecretArn,
     ctx.endpoint,

@@ -13,6 +13,10 @@ import {
   UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
 
+/** Secrets Manager's staging labels the function reads and moves. */
+export const AWSCURRENT = "AWSCURRENT";
+export const AWSPENDING = "AWSPENDING";
+
 export interface SecretVersion {
   readonly versionId: string;
   readonly secretString: string;

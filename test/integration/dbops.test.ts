@@ -132,14 +132,14 @@ async function catalogs(): Promise<Record<string, unknown>> {
 
 /** A password the master user had before a rotation: never valid here. */
 const STALE_PASSWORD = "stale-master-password-0123456789";
-/** The stand-in store, except that reads of the master secret give STALE_PASSWORD while `stale()` says so. */
-const staleMasterStore = (stale: () => boolean): SecretsStore =>
+/** The stand-in store, except that reads of secret `arn` give STALE_PASSWORD while `stale()` says so. */
+const staleStore = (arn: string, stale: () => boolean): SecretsStore =>
   new Proxy(rt.store, {
     get(target, prop, receiver) {
       if (prop !== "getSecretValue") return Reflect.get(target, prop, receiver);
       return async (id: string, o?: { versionId?: string; versionStage?: string }) => {
         const v = await target.getSecretValue(id, o);
-        if (id !== masterArn || !v || !stale()) return v;
+        if (id !== arn || !v || !stale()) return v;
         return {
           ...v,
           secretString: JSON.stringify({ ...JSON.parse(v.secretString), password: STALE_PASSWORD }),
@@ -320,7 +320,7 @@ describe("apply", () => {
     // rotation of the master secret; the second read gives the one that does.
     let reads = 0;
     const lines: string[] = [];
-    const stale = staleMasterStore(() => reads++ === 0);
+    const stale = staleStore(masterArn, () => reads++ === 0);
     const r = await applyModel(applyEvent(model), {
       store: stale,
       endpoint,
@@ -335,19 +335,7 @@ describe("apply", () => {
 
   it("metrics: signs in again when the monitoring role's password was just rotated, and prints EMF", async () => {
     let reads = 0;
-    const store = new Proxy(rt.store, {
-      get(target, prop, receiver) {
-        if (prop !== "getSecretValue") return Reflect.get(target, prop, receiver);
-        return async (id: string, o?: { versionId?: string; versionStage?: string }) => {
-          const v = await target.getSecretValue(id, o);
-          if (id !== arns[MONITOR] || !v || reads++ > 0) return v;
-          return {
-            ...v,
-            secretString: JSON.stringify({ ...JSON.parse(v.secretString), password: STALE_PASSWORD }),
-          };
-        };
-      },
-    });
+    const store = staleStore(arns[MONITOR], () => reads++ === 0);
     const written: string[] = [];
     const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
       written.push(String(chunk));
@@ -371,7 +359,7 @@ describe("apply", () => {
 
   it("fails with the server's 28P01 once the retries are spent, never retrying a failed statement", async () => {
     const err = await applyModel(applyEvent(model), {
-      store: staleMasterStore(() => true),
+      store: staleStore(masterArn, () => true),
       endpoint,
       masterRetryDelaysMs: [1, 1],
     }).catch((e: unknown) => e);

@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, managedRolePolicy } from "../../iam";
+import { assumeRolePolicy, keyThroughSecretsManager, managedRolePolicy, secretsStatement } from "../../iam";
 import { PGBOUNCER_METRICS } from "../pgbouncerConfig";
 import { poolerCertificateIssuerStatements } from "../poolerCertificate";
 import type { ResolvedPgBouncerServiceArgs } from "./args";
@@ -150,19 +150,8 @@ export function pgbouncerSecretsStatements(p: {
   region: string;
 }): Record<string, unknown>[] {
   return [
-    {
-      Sid: "ReadThePooledRoleSecrets",
-      Effect: "Allow",
-      Action: ["secretsmanager:GetSecretValue"],
-      Resource: [...p.secretArns],
-    },
-    {
-      Sid: "DecryptThemWithTheStackKey",
-      Effect: "Allow",
-      Action: ["kms:Decrypt"],
-      Resource: [p.keyArn],
-      Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${p.region}.amazonaws.com` } },
-    },
+    secretsStatement("ReadThePooledRoleSecrets", p.secretArns),
+    keyThroughSecretsManager("DecryptThemWithTheStackKey", ["kms:Decrypt"], p.keyArn, p.region),
   ];
 }
 

@@ -1,3 +1,4 @@
+import { CONNECTION_STRING_WITH_PASSWORD } from "../../lib/credentials";
 import { T } from "../../lib/resourceTypes";
 import type { ResourceRule } from "../../lib/types";
 import { fail, isRecord, jsonOf, unknown } from "../../lib/values";
@@ -51,7 +52,7 @@ export const secretVersionNoPassword: ResourceRule = {
 const PASSWORD_KEY = /^(password|passwd|pwd|pgpassword|pass|masterpassword|userpassword|dbpassword)$/;
 /** A password in plain text: URL credentials, or a `password=` / `password:` pair. */
 const CREDENTIAL_TEXT: readonly RegExp[] = [
-  /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^@\s]+@/i,
+  CONNECTION_STRING_WITH_PASSWORD,
   /\b(password|passwd|pwd)\s*[=:]/i,
 ];
 

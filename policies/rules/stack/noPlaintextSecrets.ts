@@ -1,3 +1,4 @@
+import { CONNECTION_STRING_WITH_PASSWORD } from "../../lib/credentials";
 import { T } from "../../lib/resourceTypes";
 import type { Finding, StackRule } from "../../lib/types";
 import { isRecord, isUnknown } from "../../lib/values";
@@ -26,7 +27,7 @@ const SCRAM_VERIFIER = /^SCRAM-SHA-256\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-
 const PATTERNS: readonly [RegExp, string][] = [
   [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
-  [/[a-z][a-z0-9+.-]*:\/\/[^/\s:@"]+:(?![<$])[^@\s"]+@/i, "a connection string with a password"],
+  [CONNECTION_STRING_WITH_PASSWORD, "a connection string with a password"],
 ];
 
 /** Walks a value; reports each credential-looking leaf with its path. */
